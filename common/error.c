@@ -1,0 +1,5 @@
+#include "config.h"
+
+#include "common/error.h"
+
+G_DEFINE_QUARK (umk-error-quark, umk_error)

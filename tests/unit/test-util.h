@@ -1,0 +1,37 @@
+/* test-util.h — helpers shared by the unit tests: vector files and tallies. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <stdbool.h>
+
+/* Path of a file in tests/data (found through G_TEST_SRCDIR). */
+char *umk_test_data_path (const char *name);
+/* Whole contents of a tests/data file; aborts the test if it cannot be read. */
+GBytes *umk_test_load_bytes (const char *name);
+/* Parses a tests/data JSON file; aborts the test on a read or parse error. */
+JsonNode *umk_test_load_json (const char *name);
+
+/* Counts the cases of one vector file. Every case calls umk_tally_case(); a
+ * failed case is reported with its index and reason but does not stop the run,
+ * so the final line tells how many of how many passed. */
+typedef struct
+{
+  const char *file;
+  unsigned passed;
+  unsigned total;
+} UmkTally;
+
+void umk_tally_init (UmkTally *t, const char *file);
+/* Records one case. fmt (printf-style) explains a failure; ignored on success. */
+bool umk_tally_case (UmkTally *t, bool ok, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+/* Prints "<file>: N of M cases passed" and fails the test unless N == M and M > 0. */
+void umk_tally_finish (UmkTally *t);
+/* As umk_tally_finish(), and also fails unless M == expected_total. */
+void umk_tally_finish_expect (UmkTally *t, unsigned expected_total);
+
+/* True for a vector-file entry that is a comment: an array holding one string. */
+bool umk_test_json_is_comment (JsonNode *entry);
+
+/* Decodes hex for a test; aborts the test on bad hex. */
+GByteArray *umk_test_hex (const char *hex);
