@@ -96,8 +96,8 @@ umk_block_new_from_bytes (GBytes *bytes, GError **error)
     }
   if (umk_reader_remaining (&r) != 0)
     {
-      g_set_error (error, UMK_ERROR, UMK_ERROR_INVALID, "block: %zu unexpected bytes after the block",
-                   umk_reader_remaining (&r));
+      g_set_error (error, UMK_ERROR, UMK_ERROR_INVALID,
+                   "block: %zu unexpected bytes after the block", umk_reader_remaining (&r));
       umk_block_free (block);
       return NULL;
     }

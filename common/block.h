@@ -9,9 +9,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define UMK_BLOCK_HEADER_SIZE          80
-#define UMK_MAX_BLOCK_WEIGHT           4000000
-#define UMK_MAX_BLOCK_SERIALIZED_SIZE  4000000
+#define UMK_BLOCK_HEADER_SIZE         80
+#define UMK_MAX_BLOCK_WEIGHT          4000000
+#define UMK_MAX_BLOCK_SERIALIZED_SIZE 4000000
 
 typedef struct
 {

@@ -16,13 +16,13 @@
 #include <string.h>
 
 static const char *const buried_names[UMK_N_BURIED] = {
-  [UMK_BURIED_HEIGHTINCB] = "bip34", [UMK_BURIED_CLTV] = "bip65", [UMK_BURIED_DERSIG] = "bip66",
+  [UMK_BURIED_HEIGHTINCB] = "bip34", [UMK_BURIED_CLTV] = "bip65",    [UMK_BURIED_DERSIG] = "bip66",
   [UMK_BURIED_CSV] = "csv",          [UMK_BURIED_SEGWIT] = "segwit",
 };
 
 /* -testactivationheight spells two of them differently from the RPCs. */
 static const char *const buried_option_names[UMK_N_BURIED] = {
-  [UMK_BURIED_HEIGHTINCB] = "bip34", [UMK_BURIED_CLTV] = "cltv", [UMK_BURIED_DERSIG] = "dersig",
+  [UMK_BURIED_HEIGHTINCB] = "bip34", [UMK_BURIED_CLTV] = "cltv",     [UMK_BURIED_DERSIG] = "dersig",
   [UMK_BURIED_CSV] = "csv",          [UMK_BURIED_SEGWIT] = "segwit",
 };
 
@@ -133,9 +133,9 @@ umk_chain_options_add_vbparams (UmkChainOptions *opts, const char *arg, GError *
   guint n = g_strv_length (parts);
   if (n < 3 || n > 4)
     {
-      g_set_error_literal (
-        error, UMK_ERROR, UMK_ERROR_INVALID,
-        "Version bits parameters malformed, expecting deployment:start:end[:min_activation_height]");
+      g_set_error_literal (error, UMK_ERROR, UMK_ERROR_INVALID,
+                           "Version bits parameters malformed, expecting "
+                           "deployment:start:end[:min_activation_height]");
       return FALSE;
     }
   int64_t start, timeout, min_height = 0;
@@ -149,7 +149,8 @@ umk_chain_options_add_vbparams (UmkChainOptions *opts, const char *arg, GError *
       g_set_error (error, UMK_ERROR, UMK_ERROR_INVALID, "Invalid nTimeout (%s)", parts[2]);
       return FALSE;
     }
-  if (n == 4 && (!parse_int64 (parts[3], &min_height) || min_height < INT_MIN || min_height > INT_MAX))
+  if (n == 4
+      && (!parse_int64 (parts[3], &min_height) || min_height < INT_MIN || min_height > INT_MAX))
     {
       g_set_error (error, UMK_ERROR, UMK_ERROR_INVALID, "Invalid min_activation_height (%s)",
                    parts[3]);
@@ -237,8 +238,8 @@ build_genesis (const char *message, const char *pubkey_hex, uint32_t time, uint3
 
 static const char default_message[] = "UMK est. 2006. Umkoin est. 2017.";
 static const char default_pubkey[]
-  = "04880766d2f2a4f8e8a2ca8ef5f6baf014f2ac460acc69604df1af697ec9cd9d01548a7d6015e0"
-    "cabfcbc160316143d9aae4a17c944f611b8daf18fb1492935d67";
+    = "04880766d2f2a4f8e8a2ca8ef5f6baf014f2ac460acc69604df1af697ec9cd9d01548a7d6015e0"
+      "cabfcbc160316143d9aae4a17c944f611b8daf18fb1492935d67";
 
 /* ---- the chains ---- */
 
@@ -319,12 +320,16 @@ typedef struct
 } ChainRow;
 
 #define ZERO256 "0000000000000000000000000000000000000000000000000000000000000000"
-#define TESTDUMMY(th, per)                                                                        \
-  { .bit = 28, .start_time = UMK_BIP9_NEVER_ACTIVE, .timeout = UMK_BIP9_NO_TIMEOUT,               \
-    .min_activation_height = 0, .period = per, .threshold = th }
-#define TAPROOT_ALWAYS(th, per)                                                                   \
-  { .bit = 2, .start_time = UMK_BIP9_ALWAYS_ACTIVE, .timeout = UMK_BIP9_NO_TIMEOUT,               \
-    .min_activation_height = 0, .period = per, .threshold = th }
+#define TESTDUMMY(th, per)                                                          \
+  {                                                                                 \
+    .bit = 28, .start_time = UMK_BIP9_NEVER_ACTIVE, .timeout = UMK_BIP9_NO_TIMEOUT, \
+    .min_activation_height = 0, .period = per, .threshold = th                      \
+  }
+#define TAPROOT_ALWAYS(th, per)                                                     \
+  {                                                                                 \
+    .bit = 2, .start_time = UMK_BIP9_ALWAYS_ACTIVE, .timeout = UMK_BIP9_NO_TIMEOUT, \
+    .min_activation_height = 0, .period = per, .threshold = th                      \
+  }
 
 static const ChainRow chains[UMK_N_CHAINS] = {
   [UMK_CHAIN_MAIN] = {
@@ -468,8 +473,8 @@ static const ChainRow chains[UMK_N_CHAINS] = {
 
 /* The default signet's challenge: a 1-of-2 bare multisig. */
 static const char default_signet_challenge[]
-  = "512103ad5e0edad18cb1f0fc0d28a3d4f1f3e445640337489abb10404f2d1e086be430210359ef5021"
-    "964fe22d6f8e05b2463c9540ce96883fe3b278760f048f5189f2e6c452ae";
+    = "512103ad5e0edad18cb1f0fc0d28a3d4f1f3e445640337489abb10404f2d1e086be430210359ef5021"
+      "964fe22d6f8e05b2463c9540ce96883fe3b278760f048f5189f2e6c452ae";
 
 static void
 set_hash (UmkUint256 *out, const char *hex)
@@ -565,7 +570,7 @@ umk_chain_params_new (UmkChain chain, const UmkChainOptions *opts, GError **erro
           memset (&c->minimum_chain_work, 0, sizeof c->minimum_chain_work);
           memset (&c->default_assume_valid, 0, sizeof c->default_assume_valid);
           p->assumed_blockchain_size = 0;
-          p->chain_tx_data = (UmkChainTxData) { 0 };
+          p->chain_tx_data = (UmkChainTxData){ 0 };
           g_clear_pointer (&p->fixed_seeds, g_strfreev);
           p->fixed_seeds = g_new0 (char *, 1);
           g_clear_pointer (&p->dns_seeds, g_strfreev);

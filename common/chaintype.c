@@ -5,9 +5,8 @@
 #include <string.h>
 
 static const char *const names[UMK_N_CHAINS] = {
-  [UMK_CHAIN_MAIN] = "main",         [UMK_CHAIN_TEST] = "test",
-  [UMK_CHAIN_TESTNET4] = "testnet4", [UMK_CHAIN_SIGNET] = "signet",
-  [UMK_CHAIN_REGTEST] = "regtest",
+  [UMK_CHAIN_MAIN] = "main",     [UMK_CHAIN_TEST] = "test",       [UMK_CHAIN_TESTNET4] = "testnet4",
+  [UMK_CHAIN_SIGNET] = "signet", [UMK_CHAIN_REGTEST] = "regtest",
 };
 
 const char *

@@ -2,4 +2,4 @@
 
 #include "common/error.h"
 
-G_DEFINE_QUARK (umk-error-quark, umk_error)
+G_DEFINE_QUARK (umk - error - quark, umk_error)

@@ -140,7 +140,8 @@ umk_sha256d_final (UmkSha256 *h, uint8_t out[UMK_SHA256_SIZE])
   EVP_MD_CTX *ctx = h->evp;
   uint8_t first[UMK_SHA256_SIZE];
   if (EVP_DigestFinal_ex (ctx, first, NULL) != 1 || EVP_DigestInit_ex2 (ctx, md_sha256, NULL) != 1
-      || EVP_DigestUpdate (ctx, first, sizeof first) != 1 || EVP_DigestFinal_ex (ctx, out, NULL) != 1)
+      || EVP_DigestUpdate (ctx, first, sizeof first) != 1
+      || EVP_DigestFinal_ex (ctx, out, NULL) != 1)
     crypto_fail ("double SHA-256");
   ctx_give (ctx);
   h->evp = NULL;
@@ -212,7 +213,7 @@ hmac (const EVP_MD *md, const void *key, size_t key_len, const void *data, size_
     crypto_fail ("HMAC (key too long)");
   if (HMAC (md, key_len ? key : &empty, (int) key_len, data_len ? data : &empty, data_len, out,
             &len)
-        == NULL
+          == NULL
       || len != out_len)
     crypto_fail ("HMAC");
 }

@@ -86,7 +86,8 @@ umk_hex_decode (const char *hex, GError **error)
   if (!decode_into (hex, n / 2, out->data))
     {
       g_byte_array_unref (out);
-      g_set_error (error, UMK_ERROR, UMK_ERROR_INVALID, "hex string has a character that is not a hex digit");
+      g_set_error (error, UMK_ERROR, UMK_ERROR_INVALID,
+                   "hex string has a character that is not a hex digit");
       return NULL;
     }
   return out;

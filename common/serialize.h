@@ -21,10 +21,10 @@
 typedef enum
 {
   UMK_SER_OK = 0,
-  UMK_SER_TRUNCATED,     /* the input ended inside a value */
-  UMK_SER_NONCANONICAL,  /* a CompactSize not in its shortest form */
+  UMK_SER_TRUNCATED,    /* the input ended inside a value */
+  UMK_SER_NONCANONICAL, /* a CompactSize not in its shortest form */
   UMK_SER_SIZE_TOO_LARGE /* a CompactSize length over UMK_MAX_SIZE */,
-  UMK_SER_INVALID,       /* a structure-level error (set by a caller's parser) */
+  UMK_SER_INVALID, /* a structure-level error (set by a caller's parser) */
 } UmkSerError;
 
 typedef struct
@@ -67,11 +67,11 @@ bool umk_read_u64le (UmkReader *r, uint64_t *out) G_GNUC_WARN_UNUSED_RESULT;
 bool umk_read_i64le (UmkReader *r, int64_t *out) G_GNUC_WARN_UNUSED_RESULT;
 /* A CompactSize. With range_check, values over UMK_MAX_SIZE are refused (use it
  * for every length and count). Non-canonical encodings are always refused. */
-bool umk_read_compact_size (UmkReader *r, uint64_t *out, bool range_check)
-  G_GNUC_WARN_UNUSED_RESULT;
+bool umk_read_compact_size (UmkReader *r, uint64_t *out,
+                            bool range_check) G_GNUC_WARN_UNUSED_RESULT;
 /* A CompactSize length followed by that many bytes, returned as a view. */
-bool umk_read_var_view (UmkReader *r, const uint8_t **out, size_t *out_len)
-  G_GNUC_WARN_UNUSED_RESULT;
+bool umk_read_var_view (UmkReader *r, const uint8_t **out,
+                        size_t *out_len) G_GNUC_WARN_UNUSED_RESULT;
 
 void umk_write_bytes (GByteArray *w, const void *data, size_t n);
 void umk_write_u8 (GByteArray *w, uint8_t v);

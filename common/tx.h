@@ -63,13 +63,13 @@ typedef struct
   uint32_t n_out;
   const UmkTxIn *in;
   const UmkTxOut *out;
-  bool has_witness;  /* some input has a non-empty witness */
-  UmkSpan raw;       /* the serialization the transaction was parsed from */
+  bool has_witness;     /* some input has a non-empty witness */
+  UmkSpan raw;          /* the serialization the transaction was parsed from */
   size_t stripped_size; /* size without witness data (the txid's serialization) */
-  UmkUint256 txid;   /* hash of the serialization without witness */
-  UmkUint256 wtxid;  /* hash of the full serialization; equals txid without witness */
+  UmkUint256 txid;      /* hash of the serialization without witness */
+  UmkUint256 wtxid;     /* hash of the full serialization; equals txid without witness */
   /* private */
-  GBytes *buffer;    /* holds raw alive */
+  GBytes *buffer;     /* holds raw alive */
   size_t body_offset; /* inputs and outputs: raw[body_offset, body_offset + body_len) */
   size_t body_len;
 } UmkTx;
@@ -84,7 +84,8 @@ UmkTx *umk_tx_read (UmkReader *r, GBytes *buffer, bool allow_witness) G_GNUC_WAR
 
 /* Parses a transaction that is exactly the given bytes (trailing data is an
  * error). The bytes are copied. */
-UmkTx *umk_tx_new_from_data (const void *data, size_t len, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+UmkTx *umk_tx_new_from_data (const void *data, size_t len,
+                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* As above without copying: the transaction keeps a reference to bytes. */
 UmkTx *umk_tx_new_from_bytes (GBytes *bytes, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

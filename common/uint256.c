@@ -254,8 +254,8 @@ umk_arith256_set_compact (UmkArith256 *r, uint32_t compact, bool *negative, bool
   if (negative != NULL)
     *negative = word != 0 && (compact & 0x00800000) != 0;
   if (overflow != NULL)
-    *overflow = word != 0
-                && (size > 34 || (word > 0xff && size > 33) || (word > 0xffff && size > 32));
+    *overflow
+        = word != 0 && (size > 34 || (word > 0xff && size > 33) || (word > 0xffff && size > 32));
 }
 
 uint32_t

@@ -56,8 +56,8 @@ void umk_arith256_not (UmkArith256 *r, const UmkArith256 *a);
 void umk_arith256_shl (UmkArith256 *r, const UmkArith256 *a, unsigned shift);
 void umk_arith256_shr (UmkArith256 *r, const UmkArith256 *a, unsigned shift);
 /* r = a / b. Returns: false (r untouched) when b is zero. */
-bool umk_arith256_div (UmkArith256 *r, const UmkArith256 *a, const UmkArith256 *b)
-  G_GNUC_WARN_UNUSED_RESULT;
+bool umk_arith256_div (UmkArith256 *r, const UmkArith256 *a,
+                       const UmkArith256 *b) G_GNUC_WARN_UNUSED_RESULT;
 /* The value as a double (rounded), for difficulty and log2 of chain work. */
 double umk_arith256_to_double (const UmkArith256 *a);
 

@@ -277,8 +277,8 @@ test_corrupted (gconstpointer data)
       for (int k = 0; k < flips; k++)
         copy[where[k]] = full[where[k]];
     }
-  g_test_message ("block ...%s: %d corruptions: %u clean errors, %u valid parses", f->hash + 48, rounds,
-                  errors, parses);
+  g_test_message ("block ...%s: %d corruptions: %u clean errors, %u valid parses", f->hash + 48,
+                  rounds, errors, parses);
   g_assert_cmpuint (errors + parses, ==, rounds);
   g_free (copy);
   g_rand_free (rand);

@@ -137,7 +137,7 @@ static void
 test_hash160 (void)
 {
   g_autoptr (GByteArray) pk
-    = umk_test_hex ("0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
+      = umk_test_hex ("0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
   uint8_t out[20];
   umk_hash160 (pk->data, pk->len, out);
   assert_hex (out, 20, "751e76e8199196d454941c45d1b3a323f1433bd6");
@@ -247,8 +247,7 @@ test_tagged_hash (void)
           check_leaves (tree, leaves, &next, &t);
           g_assert_cmpuint (next, ==, json_array_get_length (leaves));
         }
-      GByteArray *msg
-        = umk_test_hex (json_object_get_string_member (given, "internalPubkey"));
+      GByteArray *msg = umk_test_hex (json_object_get_string_member (given, "internalPubkey"));
       JsonNode *mr = json_object_get_member (inter, "merkleRoot");
       if (!JSON_NODE_HOLDS_NULL (mr))
         {
@@ -279,7 +278,8 @@ thread_hashes (gpointer data)
     }
   umk_sha256 ("abc", 3, out);
   g_autofree char *hex = umk_hex_encode (out, 32);
-  return GINT_TO_POINTER (strcmp (hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") == 0);
+  return GINT_TO_POINTER (
+      strcmp (hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") == 0);
 }
 
 /* The per-thread context pools: threads hash at once and exit cleanly. */

@@ -18,9 +18,9 @@ test_integers (void)
   umk_write_i32le (w, -2);
   umk_write_u64le (w, 0x0102030405060708ull);
   umk_write_i64le (w, -1);
-  const uint8_t want[] = { 0xab, 0x34, 0x12, 0x12, 0x34, 0xef, 0xbe, 0xad, 0xde, 0xfe, 0xff,
-                           0xff, 0xff, 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, 0xff,
-                           0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+  const uint8_t want[]
+      = { 0xab, 0x34, 0x12, 0x12, 0x34, 0xef, 0xbe, 0xad, 0xde, 0xfe, 0xff, 0xff, 0xff, 0x08, 0x07,
+          0x06, 0x05, 0x04, 0x03, 0x02, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
   g_assert_cmpmem (w->data, w->len, want, sizeof want);
 
   UmkReader r;
@@ -85,8 +85,8 @@ test_compact_size (void)
       umk_reader_init (&r, b->data, b->len);
       uint64_t v = 12345;
       bool ok = umk_read_compact_size (&r, &v, true);
-      bool pass = ok == (c->error == UMK_SER_OK) && r.error == c->error
-                  && (ok ? v == c->value : v == 0);
+      bool pass
+          = ok == (c->error == UMK_SER_OK) && r.error == c->error && (ok ? v == c->value : v == 0);
       umk_tally_case (&t, pass, "%s: error %d value %" G_GUINT64_FORMAT, c->hex, r.error, v);
     }
   umk_tally_finish (&t);
@@ -100,8 +100,8 @@ test_compact_size (void)
   g_assert_cmphex (v, ==, UINT64_MAX);
 
   /* Writing then reading round-trips at every boundary. */
-  const uint64_t values[] = { 0, 1, 252, 253, 254, 0xffff, 0x10000, 0xffffffffull,
-                              0x100000000ull, UINT64_MAX };
+  const uint64_t values[]
+      = { 0, 1, 252, 253, 254, 0xffff, 0x10000, 0xffffffffull, 0x100000000ull, UINT64_MAX };
   for (size_t i = 0; i < G_N_ELEMENTS (values); i++)
     {
       g_autoptr (GByteArray) w = g_byte_array_new ();
