@@ -290,8 +290,6 @@ static const AssumeutxoRow regtest_assumeutxo[] = {
 typedef struct
 {
   UmkChain chain;
-  const char *datadir_suffix;
-  uint16_t rpc_port;
   uint16_t port;
   uint8_t magic[4]; /* signet: computed from the challenge */
   int halving;
@@ -333,7 +331,7 @@ typedef struct
 
 static const ChainRow chains[UMK_N_CHAINS] = {
   [UMK_CHAIN_MAIN] = {
-    .chain = UMK_CHAIN_MAIN, .datadir_suffix = "", .rpc_port = 6332, .port = 6333,
+    .chain = UMK_CHAIN_MAIN, .port = 6333,
     .magic = { 0xf9, 0xbe, 0xb4, 0xd9 },
     .halving = 210000,
     .exceptions = main_exceptions, .n_exceptions = G_N_ELEMENTS (main_exceptions),
@@ -363,7 +361,7 @@ static const ChainRow chains[UMK_N_CHAINS] = {
     .genesis_merkle_root = "550ccf92f28cb76c3f8ccd5073a0175182ac8b03abe96d6b18da9b46f2e2941d",
   },
   [UMK_CHAIN_TEST] = {
-    .chain = UMK_CHAIN_TEST, .datadir_suffix = "testnet3", .rpc_port = 16332, .port = 16333,
+    .chain = UMK_CHAIN_TEST, .port = 16333,
     .magic = { 0x0b, 0x11, 0x09, 0x07 },
     .halving = 210000,
     .exceptions = test_exceptions, .n_exceptions = G_N_ELEMENTS (test_exceptions),
@@ -393,7 +391,7 @@ static const ChainRow chains[UMK_N_CHAINS] = {
     .genesis_merkle_root = "550ccf92f28cb76c3f8ccd5073a0175182ac8b03abe96d6b18da9b46f2e2941d",
   },
   [UMK_CHAIN_TESTNET4] = {
-    .chain = UMK_CHAIN_TESTNET4, .datadir_suffix = "testnet4", .rpc_port = 46332, .port = 46333,
+    .chain = UMK_CHAIN_TESTNET4, .port = 46333,
     .magic = { 0x1c, 0x16, 0x3f, 0x28 },
     .halving = 210000,
     .bip34_height = 1, .bip34_hash = ZERO256,
@@ -419,7 +417,7 @@ static const ChainRow chains[UMK_N_CHAINS] = {
     .genesis_merkle_root = "e1f926a4a38a8ed8b43214183f6fadd297e026ea02b3c105ea23d258e33ac847",
   },
   [UMK_CHAIN_SIGNET] = {
-    .chain = UMK_CHAIN_SIGNET, .datadir_suffix = "signet", .rpc_port = 36332, .port = 36333,
+    .chain = UMK_CHAIN_SIGNET, .port = 36333,
     .halving = 210000,
     .bip34_height = 1, .bip34_hash = ZERO256,
     .bip65_height = 1, .bip66_height = 1, .csv_height = 1, .segwit_height = 1,
@@ -444,7 +442,7 @@ static const ChainRow chains[UMK_N_CHAINS] = {
     .genesis_merkle_root = "550ccf92f28cb76c3f8ccd5073a0175182ac8b03abe96d6b18da9b46f2e2941d",
   },
   [UMK_CHAIN_REGTEST] = {
-    .chain = UMK_CHAIN_REGTEST, .datadir_suffix = "regtest", .rpc_port = 16443, .port = 16444,
+    .chain = UMK_CHAIN_REGTEST, .port = 16444,
     .magic = { 0xfa, 0xbf, 0xb5, 0xda },
     .halving = 150,
     .bip34_height = 1, .bip34_hash = ZERO256,
@@ -534,8 +532,8 @@ umk_chain_params_new (UmkChain chain, const UmkChainOptions *opts, GError **erro
 
   memcpy (p->message_start, row->magic, 4);
   p->default_port = row->port;
-  p->default_rpc_port = row->rpc_port;
-  p->datadir_suffix = row->datadir_suffix;
+  p->default_rpc_port = umk_chain_default_rpc_port (chain);
+  p->datadir_suffix = umk_chain_datadir_suffix (chain);
   p->prune_after_height = row->prune_after_height;
   p->assumed_blockchain_size = row->assumed_blockchain_size;
   p->assumed_chain_state_size = row->assumed_chain_state_size;

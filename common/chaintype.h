@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 typedef enum
 {
@@ -18,3 +19,8 @@ typedef enum
 const char *umk_chain_name (UmkChain chain);
 /* Parses a chain name. Returns: false if name is not one of the five. */
 bool umk_chain_from_name (const char *name, UmkChain *out);
+/* The chain's subdirectory of the datadir: "" for main, "testnet3",
+ * "testnet4", "signet", "regtest". */
+const char *umk_chain_datadir_suffix (UmkChain chain);
+/* The default JSON-RPC port: 6332, 16332, 46332, 36332, 16443. */
+uint16_t umk_chain_default_rpc_port (UmkChain chain);
