@@ -469,21 +469,6 @@ append_prefix (GString *out, UmkLogCategory category, UmkLogLevel level)
   g_string_append (out, "] ");
 }
 
-static const char *
-short_file_name (const char *file)
-{
-  /* Build paths look like "../common/args.c"; show "common/args.c". */
-  for (;;)
-    {
-      if (g_str_has_prefix (file, "./"))
-        file += 2;
-      else if (g_str_has_prefix (file, "../"))
-        file += 3;
-      else
-        return file;
-    }
-}
-
 /* The full line: [timestamp ][thread ][location ]prefix message\n */
 static char *
 format_line (const char *escaped, UmkLogCategory category, UmkLogLevel level, const char *file,
@@ -510,7 +495,8 @@ format_line (const char *escaped, UmkLogCategory category, UmkLogLevel level, co
   if (L.thread_names)
     g_string_append_printf (out, "[%s] ", thread_name[0] ? thread_name : "unknown");
   if (L.source_locations)
-    g_string_append_printf (out, "[%s:%d] [%s] ", short_file_name (file), line, func);
+    /* __FILE__ is relative to the source root (-fmacro-prefix-map in meson.build). */
+    g_string_append_printf (out, "[%s:%d] [%s] ", file, line, func);
   append_prefix (out, category, level);
   g_string_append (out, escaped);
   if (out->len == 0 || out->str[out->len - 1] != '\n')
