@@ -71,31 +71,6 @@ assert_list (UmkArgs *a, const char *name, const char *expected)
 }
 
 static void
-rm_rf (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (dir && (name = g_dir_read_name (dir)))
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-    }
-  g_remove (path);
-}
-
-static char *
-make_tmpdir (void)
-{
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("umk-args-XXXXXX", &error);
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
 write_file (const char *dir, const char *name, const char *text)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -1271,7 +1246,7 @@ expect_read_error (UmkArgs *a, const char *message)
 static void
 test_config_files (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = umk_test_make_tmpdir ();
   write_file (dir, "umkoin.conf",
               "a=top\nincludeconf=inc1.conf\nregtest=1\n"
               "[regtest]\nincludeconf=increg.conf\nport=1\n");
@@ -1359,13 +1334,13 @@ test_config_files (void)
   parse_with_datadir (i, dir, "-testnet");
   expect_read_error (i, "Invalid combination of -regtest, -signet, -testnet, -testnet4 and "
                         "-chain. Can use at most one.");
-  rm_rf (dir);
+  umk_test_rm_rf (dir);
 }
 
 static void
 test_datadir (void)
 {
-  g_autofree char *home = make_tmpdir ();
+  g_autofree char *home = umk_test_make_tmpdir ();
   g_autofree char *old_home = g_strdup (g_getenv ("HOME"));
   g_setenv ("HOME", home, TRUE);
 
@@ -1458,14 +1433,14 @@ test_datadir (void)
     g_setenv ("HOME", old_home, TRUE);
   else
     g_unsetenv ("HOME");
-  rm_rf (home);
+  umk_test_rm_rf (home);
 }
 
 static void
 test_init_config (void)
 {
-  g_autofree char *dir = make_tmpdir ();
-  g_autofree char *other = make_tmpdir ();
+  g_autofree char *dir = umk_test_make_tmpdir ();
+  g_autofree char *other = umk_test_make_tmpdir ();
   write_file (dir, "umkoin.conf", "a=1\n");
   write_file (other, "other.conf", "a=2\n");
   g_autofree char *other_conf = g_build_filename (other, "other.conf", NULL);
@@ -1563,8 +1538,8 @@ test_init_config (void)
             want_path);
       g_assert_cmpstr (error->message, ==, want_msg);
     }
-  rm_rf (dir);
-  rm_rf (other);
+  umk_test_rm_rf (dir);
+  umk_test_rm_rf (other);
 }
 
 /* ---- Help ---------------------------------------------------------------- */
@@ -1690,7 +1665,7 @@ test_garbage_config (void)
     "test",     "rpcpassword", "datadir", "conf",   "reindex", "main.", "nob", "\xff",
     "\xc3\x28", "\xe2\x82",    "chain",   "wallet", "0",       "1",     "",
   };
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = umk_test_make_tmpdir ();
   unsigned ok = 0, failed = 0;
   umk_log_shutdown ();
   for (unsigned round = 0; round < 2000; round++)
@@ -1777,7 +1752,7 @@ test_garbage_config (void)
   g_assert_true (umk_args_set_rw_setting_json (a, "x", "\"\\ud83d\\ude00\\n\\u0007\"", NULL));
   smiley = umk_args_get_rw_setting_json (a, "x");
   g_assert_cmpstr (smiley, ==, "\"\xf0\x9f\x98\x80\\n\\u0007\"");
-  rm_rf (dir);
+  umk_test_rm_rf (dir);
 }
 
 int

@@ -20,22 +20,6 @@ typedef struct
   UmkArgs *args;
 } LogFixture;
 
-static void
-rm_rf (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (dir && (name = g_dir_read_name (dir)))
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-    }
-  g_remove (path);
-}
-
 static UmkArgs *
 log_args (const char *line, GError **error)
 {
@@ -72,7 +56,7 @@ fixture_teardown (LogFixture *f, gconstpointer data)
   (void) data;
   umk_log_shutdown ();
   g_clear_pointer (&f->args, umk_args_free);
-  rm_rf (f->dir);
+  umk_test_rm_rf (f->dir);
   g_free (f->dir);
   g_free (f->log_path);
 }
@@ -588,7 +572,7 @@ test_console (void)
       g_assert_true (umk_log_setup (b, dir, TRUE, NULL));
       umk_log_info ("silent");
       umk_log_shutdown ();
-      rm_rf (dir);
+      umk_test_rm_rf (dir);
       return;
     }
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
@@ -804,7 +788,7 @@ test_glib_writer (void)
       g_autoptr (GPtrArray) all = read_log (path);
       const char *want_all[] = { "[debug] Foo: foo debug" };
       assert_lines (all, want_all, G_N_ELEMENTS (want_all));
-      rm_rf (dir);
+      umk_test_rm_rf (dir);
       return;
     }
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);

@@ -4,6 +4,7 @@
 
 #include "common/hex.h"
 
+#include <glib/gstdio.h>
 #include <stdarg.h>
 
 char *
@@ -93,4 +94,29 @@ umk_test_hex (const char *hex)
   if (b == NULL)
     g_error ("bad hex in test: %s", error->message);
   return b;
+}
+
+char *
+umk_test_make_tmpdir (void)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = g_dir_make_tmp ("umk-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+umk_test_rm_rf (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+      while (dir && (name = g_dir_read_name (dir)))
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          umk_test_rm_rf (child);
+        }
+    }
+  g_remove (path);
 }

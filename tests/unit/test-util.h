@@ -33,5 +33,10 @@ void umk_tally_finish_expect (UmkTally *t, unsigned expected_total);
 /* True for a vector-file entry that is a comment: an array holding one string. */
 bool umk_test_json_is_comment (JsonNode *entry);
 
+/* A new empty directory under the system's temporary folder (umk-test-XXXXXX). */
+char *umk_test_make_tmpdir (void);
+/* Removes path and everything below it, without following symbolic links. */
+void umk_test_rm_rf (const char *path);
+
 /* Decodes hex for a test; aborts the test on bad hex. */
 GByteArray *umk_test_hex (const char *hex);
