@@ -292,9 +292,7 @@ test_random_input (void)
   for (int i = 0; i < 20000; i++)
     {
       size_t len = (size_t) g_rand_int_range (rand, 0, 400);
-      g_autofree uint8_t *buf = g_malloc (len + 1);
-      for (size_t k = 0; k < len; k++)
-        buf[k] = (uint8_t) g_rand_int (rand);
+      g_autofree uint8_t *buf = umk_test_random_bytes (rand, len);
       /* Make some of them look like one small transaction after a header. */
       if (len > 81 && g_rand_boolean (rand))
         buf[80] = (uint8_t) g_rand_int_range (rand, 0, 3);

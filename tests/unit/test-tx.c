@@ -308,9 +308,7 @@ test_random (void)
   for (int i = 0; i < 50000; i++)
     {
       size_t len = (size_t) g_rand_int_range (rand, 0, 200);
-      g_autofree uint8_t *buf = g_malloc (len + 1);
-      for (size_t k = 0; k < len; k++)
-        buf[k] = (uint8_t) g_rand_int (rand);
+      g_autofree uint8_t *buf = umk_test_random_bytes (rand, len);
       /* steer toward the interesting shapes: the extended marker, small counts */
       if (len > 6)
         {

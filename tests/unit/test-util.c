@@ -120,3 +120,12 @@ umk_test_rm_rf (const char *path)
     }
   g_remove (path);
 }
+
+uint8_t *
+umk_test_random_bytes (GRand *rand, size_t len)
+{
+  uint8_t *buf = g_malloc (len + 1);
+  for (size_t k = 0; k < len; k++)
+    buf[k] = (uint8_t) g_rand_int (rand);
+  return buf;
+}

@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Path of a file in tests/data (found through G_TEST_SRCDIR). */
 char *umk_test_data_path (const char *name);
@@ -37,6 +38,10 @@ bool umk_test_json_is_comment (JsonNode *entry);
 char *umk_test_make_tmpdir (void);
 /* Removes path and everything below it, without following symbolic links. */
 void umk_test_rm_rf (const char *path);
+
+/* A new buffer of len random bytes from rand (one spare byte allocated, so a
+ * zero length is still a valid pointer). Free with g_free(). */
+uint8_t *umk_test_random_bytes (GRand *rand, size_t len);
 
 /* Decodes hex for a test; aborts the test on bad hex. */
 GByteArray *umk_test_hex (const char *hex);
