@@ -474,6 +474,18 @@ static const char default_signet_challenge[]
     = "512103ad5e0edad18cb1f0fc0d28a3d4f1f3e445640337489abb10404f2d1e086be430210359ef5021"
       "964fe22d6f8e05b2463c9540ce96883fe3b278760f048f5189f2e6c452ae";
 
+/* A signet's message start: the first four bytes of SHA256d of its challenge
+ * serialized with its length. */
+static void
+signet_message_start (const uint8_t *challenge, size_t len, uint8_t out[4])
+{
+  g_autoptr (GByteArray) ser = g_byte_array_new ();
+  umk_write_var_bytes (ser, challenge, len);
+  uint8_t h[32];
+  umk_sha256d (ser->data, ser->len, h);
+  memcpy (out, h, 4);
+}
+
 static void
 set_hash (UmkUint256 *out, const char *hex)
 {
@@ -584,13 +596,7 @@ umk_chain_params_new (UmkChain chain, const UmkChainOptions *opts, GError **erro
       c->signet_blocks = true;
       c->signet_challenge_len = challenge->len;
       c->signet_challenge = g_memdup2 (challenge->data, challenge->len);
-      /* The message start is the first four bytes of SHA256d of the
-       * challenge serialized with its length. */
-      g_autoptr (GByteArray) ser = g_byte_array_new ();
-      umk_write_var_bytes (ser, challenge->data, challenge->len);
-      uint8_t h[32];
-      umk_sha256d (ser->data, ser->len, h);
-      memcpy (p->message_start, h, 4);
+      signet_message_start (challenge->data, challenge->len, p->message_start);
       g_byte_array_unref (challenge);
     }
 
@@ -655,15 +661,20 @@ umk_chain_from_message_start (const uint8_t magic[4], UmkChain *out)
 {
   for (unsigned i = 0; i < UMK_N_CHAINS; i++)
     {
-      uint8_t m[4];
+      const uint8_t *m = chains[i].magic;
       if (i == UMK_CHAIN_SIGNET)
         {
-          /* the default signet's, which depends on its challenge */
-          g_autoptr (UmkChainParams) p = umk_chain_params_new (UMK_CHAIN_SIGNET, NULL, NULL);
-          memcpy (m, p->message_start, 4);
+          /* the default signet's, derived from its challenge once */
+          static uint8_t signet_magic[4];
+          static gsize done = 0;
+          if (g_once_init_enter (&done))
+            {
+              g_autoptr (GByteArray) ch = umk_hex_decode (default_signet_challenge, NULL);
+              signet_message_start (ch->data, ch->len, signet_magic);
+              g_once_init_leave (&done, 1);
+            }
+          m = signet_magic;
         }
-      else
-        memcpy (m, chains[i].magic, 4);
       if (memcmp (m, magic, 4) == 0)
         {
           *out = (UmkChain) i;
