@@ -45,6 +45,23 @@ json_number_fits (const char *number)
   return isfinite (g_ascii_strtod (number, NULL));
 }
 
+static GRegex *token_re;  /* JSON_TOKEN_RE */
+static GRegex *member_re; /* a pretty-printed member's key and " : " */
+
+/* Compiles a pattern the first time it is needed; GRegex is thread-safe to
+ * match with once compiled. */
+static GRegex *
+compiled (GRegex **slot, const char *pattern, GRegexCompileFlags flags)
+{
+  if (g_once_init_enter (slot))
+    {
+      GRegex *re = g_regex_new (pattern, flags | G_REGEX_OPTIMIZE, 0, NULL);
+      g_assert (re != NULL);
+      g_once_init_leave (slot, re);
+    }
+  return *slot;
+}
+
 /* Returns: TRUE when text[0..len) is valid UTF-8 made of JSON tokens only,
  * with a single top-level value, nested at most UMK_JSON_MAX_DEPTH deep. */
 static gboolean
@@ -52,7 +69,7 @@ json_check_tokens (const char *text, gsize len)
 {
   if (len > G_MAXINT || !g_utf8_validate_len (text, len, NULL))
     return FALSE;
-  g_autoptr (GRegex) token = g_regex_new (JSON_TOKEN_RE, G_REGEX_RAW | G_REGEX_ANCHORED, 0, NULL);
+  GRegex *token = compiled (&token_re, JSON_TOKEN_RE, G_REGEX_RAW | G_REGEX_ANCHORED);
   int depth = 0;
   gboolean done = FALSE; /* the top-level value is complete */
   gsize pos = 0;
@@ -167,7 +184,7 @@ umk_json_to_pretty (JsonNode *node, guint indent)
   /* json-glib puts a space before the colon of a member ("key" : value);
    * UniValue does not. Pretty output starts each member on its own line with
    * its key, so only a quoted string at the start of a line can be a key. */
-  g_autoptr (GRegex) member
-      = g_regex_new ("^( *\"(?:[^\"\\\\]|\\\\.)*+\") : ", G_REGEX_RAW | G_REGEX_MULTILINE, 0, NULL);
+  GRegex *member
+      = compiled (&member_re, "^( *\"(?:[^\"\\\\]|\\\\.)*+\") : ", G_REGEX_RAW | G_REGEX_MULTILINE);
   return g_regex_replace (member, text, -1, 0, "\\1: ", 0, NULL);
 }
