@@ -186,6 +186,13 @@ gboolean umk_chain_options_add_vbparams (UmkChainOptions *opts, const char *arg,
 gboolean umk_chain_options_set_signet_challenge (UmkChainOptions *opts, const char *hex,
                                                  GError **error);
 
+typedef struct _UmkArgs UmkArgs;
+/* Fills opts from -signetchallenge, -signetseednode, -fastprune, -test=bip94,
+ * -testactivationheight and -vbparams (Core's ReadSigNetArgs and
+ * ReadRegTestArgs). Returns: FALSE with Core's message for a bad value. */
+gboolean umk_chain_options_from_args (UmkChainOptions *opts, const UmkArgs *args,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Builds the parameters of a chain (opts may be NULL for the defaults) and
  * checks its genesis block. Returns: NULL with error if a genesis hash does not
  * match (a build or data error) */

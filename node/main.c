@@ -47,7 +47,7 @@ register_options (UmkArgs *args)
                                          | UMK_COMMON_CONF | UMK_COMMON_SETTINGS);
   umk_args_add_chain_options (args);
   umk_log_add_options (args);
-  /* Two regtest knobs read by read_chain_options(). */
+  /* Two regtest knobs read by umk_chain_options_from_args(). */
   umk_args_add (args, "-fastprune", UMK_ARG_ALLOW_ANY | UMK_ARG_DEBUG_ONLY,
                 "Use smaller block files and a lower minimum prune height, for tests",
                 UMK_OPTIONS_DEBUG_TEST);
@@ -55,41 +55,6 @@ register_options (UmkArgs *args)
                 "Turn on a test-only behaviour; may be given more than once. Known: bip94 "
                 "(enforce BIP 94's timewarp rules on regtest).",
                 UMK_OPTIONS_DEBUG_TEST);
-}
-
-/* The chain options that shape signet and regtest (Core's ReadSigNetArgs and
- * ReadRegTestArgs). */
-static gboolean
-read_chain_options (const UmkArgs *args, UmkChainOptions *opts, GError **error)
-{
-  g_auto (GStrv) challenge = umk_args_get_list (args, "-signetchallenge");
-  if (challenge[0] != NULL)
-    {
-      if (challenge[1] != NULL)
-        {
-          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                               "-signetchallenge cannot be multiple values.");
-          return FALSE;
-        }
-      if (!umk_chain_options_set_signet_challenge (opts, challenge[0], error))
-        return FALSE;
-    }
-  g_auto (GStrv) seeds = umk_args_get_list (args, "-signetseednode");
-  if (seeds[0] != NULL)
-    opts->signet_seeds = g_steal_pointer (&seeds);
-
-  opts->fastprune = umk_args_get_bool (args, "-fastprune", FALSE);
-  g_auto (GStrv) tests = umk_args_get_list (args, "-test");
-  opts->enforce_bip94 = tests[0] != NULL && g_strv_contains ((const char *const *) tests, "bip94");
-  g_auto (GStrv) heights = umk_args_get_list (args, "-testactivationheight");
-  for (char **h = heights; *h != NULL; h++)
-    if (!umk_chain_options_add_activation_height (opts, *h, error))
-      return FALSE;
-  g_auto (GStrv) vbparams = umk_args_get_list (args, "-vbparams");
-  for (char **v = vbparams; *v != NULL; v++)
-    if (!umk_chain_options_add_vbparams (opts, *v, error))
-      return FALSE;
-  return TRUE;
 }
 
 int
@@ -144,7 +109,7 @@ main (int argc, char **argv)
 
   UmkChainOptions opts;
   umk_chain_options_init (&opts);
-  gboolean options_ok = read_chain_options (args, &opts, &error);
+  gboolean options_ok = umk_chain_options_from_args (&opts, args, &error);
   g_autoptr (UmkChainParams) params
       = options_ok ? umk_chain_params_new (chain, &opts, &error) : NULL;
   umk_chain_options_clear (&opts);

@@ -3,6 +3,7 @@
  * signet/regtest options behave as Umkoin Core's. */
 #include "config.h"
 
+#include "common/args.h"
 #include "common/chainparams.h"
 #include "common/error.h"
 #include "common/hex.h"
@@ -258,6 +259,49 @@ test_regtest_options (void)
   g_assert_cmpstr (umk_deployment_name (UMK_DEPLOYMENT_TAPROOT), ==, "taproot");
 }
 
+static UmkArgs *
+chain_args (const char *const *argv, int argc)
+{
+  UmkArgs *args = umk_args_new ();
+  umk_args_add_chain_options (args);
+  umk_args_add (args, "-fastprune", UMK_ARG_ALLOW_ANY, "", UMK_OPTIONS_DEBUG_TEST);
+  umk_args_add (args, "-test=<option>", UMK_ARG_ALLOW_ANY, "", UMK_OPTIONS_DEBUG_TEST);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (umk_args_parse (args, argc, argv, &error));
+  g_assert_no_error (error);
+  return args;
+}
+
+static void
+test_options_from_args (void)
+{
+  const char *const argv[] = { "prog",
+                               "-regtest",
+                               "-fastprune",
+                               "-test=bip94",
+                               "-testactivationheight=csv@7",
+                               "-vbparams=taproot:1:2" };
+  g_autoptr (UmkArgs) args = chain_args (argv, G_N_ELEMENTS (argv));
+  UmkChainOptions opts;
+  umk_chain_options_init (&opts);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (umk_chain_options_from_args (&opts, args, &error));
+  g_assert_true (opts.fastprune);
+  g_assert_true (opts.enforce_bip94);
+  g_assert_true (opts.has_activation_height[UMK_BURIED_CSV]);
+  g_assert_cmpint (opts.activation_height[UMK_BURIED_CSV], ==, 7);
+  g_assert_true (opts.has_vbparams[UMK_DEPLOYMENT_TAPROOT]);
+  g_assert_cmpint (opts.vb_timeout[UMK_DEPLOYMENT_TAPROOT], ==, 2);
+  umk_chain_options_clear (&opts);
+
+  const char *const two[] = { "prog", "-signet", "-signetchallenge=51", "-signetchallenge=52" };
+  g_autoptr (UmkArgs) args2 = chain_args (two, G_N_ELEMENTS (two));
+  umk_chain_options_init (&opts);
+  g_assert_false (umk_chain_options_from_args (&opts, args2, &error));
+  g_assert_cmpstr (error->message, ==, "-signetchallenge cannot be multiple values.");
+  umk_chain_options_clear (&opts);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -267,5 +311,6 @@ main (int argc, char **argv)
   g_test_add_func ("/chainparams/consensus-fields", test_consensus_fields);
   g_test_add_func ("/chainparams/signet", test_signet);
   g_test_add_func ("/chainparams/regtest-options", test_regtest_options);
+  g_test_add_func ("/chainparams/options-from-args", test_options_from_args);
   return g_test_run ();
 }
