@@ -17,6 +17,7 @@
 static EVP_MD *md_sha256;
 static EVP_MD *md_sha512;
 static EVP_MD *md_ripemd160;
+static EVP_MD *md_sha1;
 static EVP_MAC *mac_siphash;
 
 static void
@@ -34,9 +35,10 @@ fetch_algorithms (gpointer unused)
   md_sha512 = EVP_MD_fetch (NULL, "SHA512", NULL);
   /* RIPEMD-160 is in the default provider since OpenSSL 3.0.7. */
   md_ripemd160 = EVP_MD_fetch (NULL, "RIPEMD160", NULL);
+  md_sha1 = EVP_MD_fetch (NULL, "SHA1", NULL);
   mac_siphash = EVP_MAC_fetch (NULL, "SIPHASH", NULL);
-  if (!md_sha256 || !md_sha512 || !md_ripemd160 || !mac_siphash)
-    crypto_fail ("fetching SHA256, SHA512, RIPEMD160 and SIPHASH");
+  if (!md_sha256 || !md_sha512 || !md_ripemd160 || !md_sha1 || !mac_siphash)
+    crypto_fail ("fetching SHA256, SHA512, RIPEMD160, SHA1 and SIPHASH");
   return NULL;
 }
 
@@ -192,6 +194,13 @@ umk_ripemd160 (const void *data, size_t len, uint8_t out[UMK_RIPEMD160_SIZE])
 {
   ensure_algorithms ();
   digest_once (md_ripemd160, data, len, out);
+}
+
+void
+umk_sha1 (const void *data, size_t len, uint8_t out[UMK_SHA1_SIZE])
+{
+  ensure_algorithms ();
+  digest_once (md_sha1, data, len, out);
 }
 
 void

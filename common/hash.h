@@ -17,6 +17,7 @@
 #define UMK_SHA512_SIZE    64
 #define UMK_RIPEMD160_SIZE 20
 #define UMK_HASH160_SIZE   20
+#define UMK_SHA1_SIZE      20
 
 /* Incremental SHA-256. A context borrows an OpenSSL digest context from a small
  * per-thread pool in umk_sha256_init() and gives it back in umk_sha256_final(),
@@ -44,6 +45,8 @@ void umk_sha256 (const void *data, size_t len, uint8_t out[UMK_SHA256_SIZE]);
 void umk_sha256d (const void *data, size_t len, uint8_t out[UMK_SHA256_SIZE]);
 void umk_sha512 (const void *data, size_t len, uint8_t out[UMK_SHA512_SIZE]);
 void umk_ripemd160 (const void *data, size_t len, uint8_t out[UMK_RIPEMD160_SIZE]);
+/* SHA-1: only for OP_SHA1, which consensus keeps. */
+void umk_sha1 (const void *data, size_t len, uint8_t out[UMK_SHA1_SIZE]);
 /* RIPEMD-160(SHA-256(data)): key and script hashes of P2PKH/P2SH/P2WPKH. */
 void umk_hash160 (const void *data, size_t len, uint8_t out[UMK_HASH160_SIZE]);
 

@@ -2,6 +2,7 @@
  * numbers them (consensus code and test vectors name them; see script issue). */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef uint64_t UmkScriptFlags;
@@ -31,3 +32,14 @@ enum
   UMK_SCRIPT_VERIFY_DISCOURAGE_OP_SUCCESS = 1ull << 19,
   UMK_SCRIPT_VERIFY_DISCOURAGE_UPGRADABLE_PUBKEYTYPE = 1ull << 20,
 };
+
+#define UMK_SCRIPT_VERIFY_FLAG_COUNT 21
+#define UMK_SCRIPT_VERIFY_ALL        ((1ull << UMK_SCRIPT_VERIFY_FLAG_COUNT) - 1)
+
+/* The name of flag bit i (0 ≤ i < UMK_SCRIPT_VERIFY_FLAG_COUNT), as the test
+ * vectors spell it ("P2SH", "STRICTENC", …). */
+const char *umk_script_flag_name (unsigned bit);
+
+/* Parses comma-separated flag names; "" and "NONE" are no flags. Returns false
+ * and names the first unknown word in *bad (owned by the caller) if any. */
+bool umk_script_flags_parse (const char *names, UmkScriptFlags *out, char **bad);

@@ -308,26 +308,26 @@ umk_compact_size_len (uint64_t v)
   return v < 253 ? 1 : v <= 0xffff ? 3 : v <= 0xffffffffu ? 5 : 9;
 }
 
+size_t
+umk_compact_size_encode (uint64_t v, uint8_t out[UMK_COMPACT_SIZE_MAX])
+{
+  size_t n = umk_compact_size_len (v);
+  if (n == 1)
+    out[0] = (uint8_t) v;
+  else
+    {
+      out[0] = n == 3 ? 253 : n == 5 ? 254 : 255;
+      for (size_t i = 1; i < n; i++)
+        out[i] = (uint8_t) (v >> (8 * (i - 1)));
+    }
+  return n;
+}
+
 void
 umk_write_compact_size (GByteArray *w, uint64_t v)
 {
-  if (v < 253)
-    umk_write_u8 (w, (uint8_t) v);
-  else if (v <= 0xffff)
-    {
-      umk_write_u8 (w, 253);
-      umk_write_u16le (w, (uint16_t) v);
-    }
-  else if (v <= 0xffffffffu)
-    {
-      umk_write_u8 (w, 254);
-      umk_write_u32le (w, (uint32_t) v);
-    }
-  else
-    {
-      umk_write_u8 (w, 255);
-      umk_write_u64le (w, v);
-    }
+  uint8_t buf[UMK_COMPACT_SIZE_MAX];
+  umk_write_bytes (w, buf, umk_compact_size_encode (v, buf));
 }
 
 void

@@ -85,6 +85,9 @@ void umk_write_compact_size (GByteArray *w, uint64_t v);
 void umk_write_var_bytes (GByteArray *w, const void *data, size_t n);
 /* Encoded length of a CompactSize: 1, 3, 5 or 9. */
 size_t umk_compact_size_len (uint64_t v);
+#define UMK_COMPACT_SIZE_MAX 9
+/* Encodes v into out (for hashing without a buffer); returns its length. */
+size_t umk_compact_size_encode (uint64_t v, uint8_t out[UMK_COMPACT_SIZE_MAX]);
 
 /* Little-endian loads and stores on raw memory. */
 static inline uint32_t
