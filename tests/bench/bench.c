@@ -3,7 +3,8 @@
  *   build/tests/bench/umk-bench [DATA_DIR]
  *
  * Each figure is the best of several timed rounds of about 0.2 s, so a busy
- * machine inflates it less. DATA_DIR defaults to the source tree's tests/data.
+ * machine inflates it less; ratios are medians of short back-to-back pairs. DATA_DIR defaults to
+ * the source tree's tests/data.
  */
 #include "config.h"
 
@@ -19,6 +20,7 @@
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ROUNDS 7
@@ -217,24 +219,48 @@ bench_schnorr_bare_parse (gpointer data, guint64 n)
   check_all_verified (ok, n);
 }
 
+static double
+time_ns (BenchFunc func, gpointer data, guint64 iterations)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  func (data, iterations);
+  return (double) (g_get_monotonic_time () - t0) * 1000.0 / (double) iterations;
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+#define PAIRS 31
+
+/* Ratios from many short back-to-back pairs, median taken: on a shared
+ * machine the load changes between long rounds, but rarely within a pair. */
+static double
+median_ratio (BenchFunc num, BenchFunc den, gpointer data, guint64 iterations)
+{
+  double r[PAIRS];
+  for (int i = 0; i < PAIRS; i++)
+    r[i] = time_ns (num, data, iterations) / time_ns (den, data, iterations);
+  qsort (r, PAIRS, sizeof r[0], cmp_double);
+  return r[PAIRS / 2];
+}
+
 static void
 print_verify (const char *what, SigBench *b, BenchFunc umk, BenchFunc bare, BenchFunc bare_parse)
 {
-  /* Alternated, best of each, so that a load change on a busy machine does
-   * not land on one side of the ratio only. */
-  double ns_umk = G_MAXDOUBLE, ns_bare = G_MAXDOUBLE, ns_parse = G_MAXDOUBLE;
-  for (int i = 0; i < 3; i++)
-    {
-      ns_umk = MIN (ns_umk, measure (umk, b));
-      ns_bare = MIN (ns_bare, measure (bare, b));
-      ns_parse = MIN (ns_parse, measure (bare_parse, b));
-    }
+  double ns_umk = measure (umk, b), ns_bare = measure (bare, b), ns_parse = measure (bare_parse, b);
+  guint64 iterations = MAX (1, (guint64) (20e6 / ns_umk)); /* about 20 ms */
+  double bare_ratio = median_ratio (bare, umk, b, iterations);
+  double parse_ratio = median_ratio (bare_parse, umk, b, iterations);
   printf ("%s verify, umk (key parse + verify):  %7.2f us/sig   %8.0f sig/s\n", what, ns_umk / 1e3,
           1e9 / ns_umk);
   printf ("%s verify, bare, pre-parsed key:      %7.2f us/sig   %8.0f sig/s   umk/bare %.3f\n",
-          what, ns_bare / 1e3, 1e9 / ns_bare, ns_bare / ns_umk);
+          what, ns_bare / 1e3, 1e9 / ns_bare, bare_ratio);
   printf ("%s verify, bare, key parse + verify:  %7.2f us/sig   %8.0f sig/s   umk/bare %.3f\n",
-          what, ns_parse / 1e3, 1e9 / ns_parse, ns_parse / ns_umk);
+          what, ns_parse / 1e3, 1e9 / ns_parse, parse_ratio);
 }
 
 /* One input spending a P2WPKH or P2TR key-path output, signed for real, with
