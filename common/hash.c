@@ -60,6 +60,17 @@ typedef struct
   unsigned n;
 } CtxPool;
 
+/* Thread-exit destructors run in no set order: OpenSSL's own may already
+ * have freed this thread's state, and freeing a context can create it
+ * anew (error queue), which OpenSSL's exit handler then frees a second
+ * time. Releasing it again after our last call into libcrypto on this
+ * thread closes that window; the call is idempotent. */
+static void
+release_thread_state (void)
+{
+  OPENSSL_thread_stop ();
+}
+
 static void
 pool_free (gpointer data)
 {
@@ -67,6 +78,7 @@ pool_free (gpointer data)
   for (unsigned i = 0; i < pool->n; i++)
     EVP_MD_CTX_free (pool->ctx[i]);
   g_free (pool);
+  release_thread_state ();
 }
 
 static GPrivate pool_key = G_PRIVATE_INIT (pool_free);
@@ -267,6 +279,7 @@ static void
 mac_ctx_free (gpointer data)
 {
   EVP_MAC_CTX_free (data);
+  release_thread_state ();
 }
 
 static GPrivate siphash_key = G_PRIVATE_INIT (mac_ctx_free);
