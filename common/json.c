@@ -188,3 +188,373 @@ umk_json_to_pretty (JsonNode *node, guint indent)
       = compiled (&member_re, "^( *\"(?:[^\"\\\\]|\\\\.)*+\") : ", G_REGEX_RAW | G_REGEX_MULTILINE);
   return g_regex_replace (member, text, -1, 0, "\\1: ", 0, NULL);
 }
+
+/* ---- UniValue-compatible output ------------------------------------------ */
+
+/* UniValue's escapes table: control characters as \b \t \n \f \r or \u00XX,
+ * the quote and backslash, and DEL; every other byte as it is. */
+static const char *
+univalue_escape (unsigned char c)
+{
+  static const char *const named[0x20] = {
+    [0x08] = "\\b", [0x09] = "\\t", [0x0a] = "\\n", [0x0c] = "\\f", [0x0d] = "\\r",
+  };
+  if (c < 0x20)
+    return named[c];
+  if (c == '"')
+    return "\\\"";
+  if (c == '\\')
+    return "\\\\";
+  return NULL;
+}
+
+typedef struct
+{
+  gboolean object;
+  guint count; /* members or elements written so far */
+} WriterFrame;
+
+struct _UmkJsonWriter
+{
+  GString *out;
+  guint indent;
+  GArray *stack;      /* of WriterFrame: the open containers */
+  gboolean after_key; /* a key was written; its value comes next */
+};
+
+UmkJsonWriter *
+umk_json_writer_new (guint indent)
+{
+  UmkJsonWriter *w = g_new0 (UmkJsonWriter, 1);
+  w->out = g_string_sized_new (256);
+  w->indent = indent;
+  w->stack = g_array_new (FALSE, FALSE, sizeof (WriterFrame));
+  return w;
+}
+
+void
+umk_json_writer_free (UmkJsonWriter *w)
+{
+  if (w == NULL)
+    return;
+  g_string_free (w->out, TRUE);
+  g_array_unref (w->stack);
+  g_free (w);
+}
+
+const char *
+umk_json_writer_peek (const UmkJsonWriter *w, gsize *len)
+{
+  if (len)
+    *len = w->out->len;
+  return w->out->str;
+}
+
+char *
+umk_json_writer_free_to_string (UmkJsonWriter *w, gsize *len)
+{
+  if (len)
+    *len = w->out->len;
+  char *text = g_string_free (w->out, FALSE);
+  g_array_unref (w->stack);
+  g_free (w);
+  return text;
+}
+
+void
+umk_json_writer_reset (UmkJsonWriter *w)
+{
+  g_string_truncate (w->out, 0);
+  g_array_set_size (w->stack, 0);
+  w->after_key = FALSE;
+}
+
+static void
+write_indent (UmkJsonWriter *w, guint level)
+{
+  for (guint i = 0; i < w->indent * level; i++)
+    g_string_append_c (w->out, ' ');
+}
+
+/* What comes before any value or key: inside an array, the separator and
+ * the line's indentation (UniValue indents members by indent * depth, the
+ * top-level container's own members being at depth 1). */
+static void
+before_item (UmkJsonWriter *w)
+{
+  if (w->stack->len == 0)
+    return;
+  WriterFrame *f = &g_array_index (w->stack, WriterFrame, w->stack->len - 1);
+  if (f->count++ > 0)
+    g_string_append_c (w->out, ',');
+  if (w->indent)
+    {
+      if (f->count > 1)
+        g_string_append_c (w->out, '\n');
+      write_indent (w, w->stack->len);
+    }
+}
+
+static void
+before_value (UmkJsonWriter *w)
+{
+  if (w->after_key)
+    {
+      w->after_key = FALSE;
+      return;
+    }
+  before_item (w);
+}
+
+static void
+append_escaped (GString *out, const char *s, gsize len)
+{
+  g_string_append_c (out, '"');
+  gsize run = 0; /* bytes before i that need no escape, appended in one go */
+  for (gsize i = 0; i < len; i++)
+    {
+      unsigned char c = (unsigned char) s[i];
+      const char *esc = univalue_escape (c);
+      if (esc == NULL && c >= 0x20 && c != 0x7f)
+        {
+          run++;
+          continue;
+        }
+      g_string_append_len (out, s + i - run, (gssize) run);
+      run = 0;
+      if (esc)
+        g_string_append (out, esc);
+      else
+        g_string_append_printf (out, "\\u%04x", c);
+    }
+  g_string_append_len (out, s + len - run, (gssize) run);
+  g_string_append_c (out, '"');
+}
+
+static void
+begin_container (UmkJsonWriter *w, gboolean object)
+{
+  before_value (w);
+  g_string_append_c (w->out, object ? '{' : '[');
+  if (w->indent)
+    g_string_append_c (w->out, '\n');
+  WriterFrame f = { object, 0 };
+  g_array_append_val (w->stack, f);
+}
+
+static void
+end_container (UmkJsonWriter *w, gboolean object)
+{
+  g_return_if_fail (w->stack->len > 0);
+  WriterFrame *f = &g_array_index (w->stack, WriterFrame, w->stack->len - 1);
+  g_return_if_fail (f->object == object);
+  if (w->indent)
+    {
+      if (f->count > 0)
+        g_string_append_c (w->out, '\n');
+      write_indent (w, w->stack->len - 1);
+    }
+  g_array_set_size (w->stack, w->stack->len - 1);
+  g_string_append_c (w->out, object ? '}' : ']');
+}
+
+void
+umk_json_writer_begin_object (UmkJsonWriter *w)
+{
+  begin_container (w, TRUE);
+}
+
+void
+umk_json_writer_end_object (UmkJsonWriter *w)
+{
+  end_container (w, TRUE);
+}
+
+void
+umk_json_writer_begin_array (UmkJsonWriter *w)
+{
+  begin_container (w, FALSE);
+}
+
+void
+umk_json_writer_end_array (UmkJsonWriter *w)
+{
+  end_container (w, FALSE);
+}
+
+void
+umk_json_writer_key (UmkJsonWriter *w, const char *key)
+{
+  g_return_if_fail (w->stack->len > 0 && !w->after_key);
+  before_item (w);
+  append_escaped (w->out, key, strlen (key));
+  g_string_append (w->out, w->indent ? ": " : ":");
+  w->after_key = TRUE;
+}
+
+void
+umk_json_writer_null (UmkJsonWriter *w)
+{
+  before_value (w);
+  g_string_append (w->out, "null");
+}
+
+void
+umk_json_writer_bool (UmkJsonWriter *w, gboolean value)
+{
+  before_value (w);
+  g_string_append (w->out, value ? "true" : "false");
+}
+
+void
+umk_json_writer_int (UmkJsonWriter *w, gint64 value)
+{
+  before_value (w);
+  g_string_append_printf (w->out, "%" G_GINT64_FORMAT, value);
+}
+
+void
+umk_json_writer_uint (UmkJsonWriter *w, guint64 value)
+{
+  before_value (w);
+  g_string_append_printf (w->out, "%" G_GUINT64_FORMAT, value);
+}
+
+char *
+umk_json_format_double (double value, char buf[G_ASCII_DTOSTR_BUF_SIZE])
+{
+  /* std::ostream << std::setprecision(16) is printf's %.16g, in the C locale. */
+  return g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.16g", value);
+}
+
+void
+umk_json_writer_double (UmkJsonWriter *w, double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  before_value (w);
+  g_string_append (w->out, umk_json_format_double (value, buf));
+}
+
+void
+umk_json_writer_string_len (UmkJsonWriter *w, const char *value, gsize len)
+{
+  before_value (w);
+  append_escaped (w->out, value, len);
+}
+
+void
+umk_json_writer_string (UmkJsonWriter *w, const char *value)
+{
+  if (value == NULL)
+    umk_json_writer_null (w);
+  else
+    umk_json_writer_string_len (w, value, strlen (value));
+}
+
+void
+umk_json_writer_number_text (UmkJsonWriter *w, const char *number)
+{
+  before_value (w);
+  g_string_append (w->out, number);
+}
+
+void
+umk_json_writer_raw (UmkJsonWriter *w, const char *json, gsize len)
+{
+  before_value (w);
+  g_string_append_len (w->out, json, (gssize) len);
+}
+
+void
+umk_json_writer_node (UmkJsonWriter *w, JsonNode *node)
+{
+  if (node == NULL)
+    {
+      umk_json_writer_null (w);
+      return;
+    }
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *o = json_node_get_object (node);
+        umk_json_writer_begin_object (w);
+        GList *members = json_object_get_members (o);
+        for (GList *m = members; m; m = m->next)
+          {
+            umk_json_writer_key (w, m->data);
+            umk_json_writer_node (w, json_object_get_member (o, m->data));
+          }
+        g_list_free (members);
+        umk_json_writer_end_object (w);
+        break;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *a = json_node_get_array (node);
+        umk_json_writer_begin_array (w);
+        for (guint i = 0, n = json_array_get_length (a); i < n; i++)
+          umk_json_writer_node (w, json_array_get_element (a, i));
+        umk_json_writer_end_array (w);
+        break;
+      }
+    case JSON_NODE_NULL:
+      umk_json_writer_null (w);
+      break;
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          umk_json_writer_int (w, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          umk_json_writer_double (w, json_node_get_double (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          umk_json_writer_bool (w, json_node_get_boolean (node));
+          break;
+        case G_TYPE_STRING:
+          umk_json_writer_string (w, json_node_get_string (node));
+          break;
+        default:
+          umk_json_writer_null (w);
+        }
+      break;
+    }
+}
+
+void
+umk_json_writer_kv_string (UmkJsonWriter *w, const char *key, const char *value)
+{
+  umk_json_writer_key (w, key);
+  umk_json_writer_string (w, value);
+}
+
+void
+umk_json_writer_kv_int (UmkJsonWriter *w, const char *key, gint64 value)
+{
+  umk_json_writer_key (w, key);
+  umk_json_writer_int (w, value);
+}
+
+void
+umk_json_writer_kv_bool (UmkJsonWriter *w, const char *key, gboolean value)
+{
+  umk_json_writer_key (w, key);
+  umk_json_writer_bool (w, value);
+}
+
+void
+umk_json_writer_kv_double (UmkJsonWriter *w, const char *key, double value)
+{
+  umk_json_writer_key (w, key);
+  umk_json_writer_double (w, value);
+}
+
+char *
+umk_json_write_node (JsonNode *node, guint indent)
+{
+  UmkJsonWriter *w = umk_json_writer_new (indent);
+  umk_json_writer_node (w, node);
+  return umk_json_writer_free_to_string (w, NULL);
+}
