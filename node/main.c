@@ -1,9 +1,13 @@
-/* main.c — umkoin-node: start-up as Umkoin Core's umkoind does it.
+/* main.c — umkoin-node: start-up, the main loop and shutdown, in the order
+ * Umkoin Core's umkoind follows.
  *
- * Today the node reads its options and configuration, selects the chain,
- * creates the data directory, opens debug.log and checks the chain's genesis
- * block; then it says that the rest (validation, storage, P2P, RPC) is not
- * built yet and exits. Messages and exit codes follow umkoind's.
+ * Start-up reads the options and configuration, selects the chain and
+ * checks its genesis block, checks the parameters, claims the network's data
+ * directory (its .lock), detaches with -daemon/-daemonwait, writes the pid
+ * file, opens debug.log and starts the JSON-RPC server. The node then runs
+ * its main loop until asked to stop (SIGINT, SIGTERM, the stop RPC) and
+ * shuts down in reverse order. Messages and exit codes follow umkoind's:
+ * any start-up error prints "Error: <message>" and exits with 1.
  */
 #define G_LOG_DOMAIN "umk-node"
 #include "config.h"
@@ -11,62 +15,213 @@
 #include "common/args.h"
 #include "common/chainparams.h"
 #include "common/logging.h"
+#include "node/daemon.h"
+#include "node/dirlock.h"
+#include "node/init.h"
+#include "node/node.h"
+#include "node/options.h"
+#include "node/rpc-server.h"
 
+#include <errno.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char description[]
     = "umkoin-node is the headless Umkoin full node. It is meant to replace Umkoin Core's\n"
       "umkoind: the same options, configuration file and data directory.\n"
       "\n"
-      "This version only starts up: it reads its options and umkoin.conf, selects the\n"
-      "chain, prepares the data directory and debug.log, checks the genesis block, and\n"
-      "exits. Validation, storage, networking and RPC are not built yet.\n";
+      "This version runs as a process and answers JSON-RPC: it reads its options and\n"
+      "umkoin.conf, selects the chain and checks its genesis block, locks the data\n"
+      "directory, writes the pid file and debug.log, and runs until stopped (SIGINT,\n"
+      "SIGTERM or the stop RPC); -daemon runs it in the background. Validation, block\n"
+      "storage, the mempool, P2P and the wallet are not built yet: their options are\n"
+      "accepted and say so below.\n";
 
-/* Core's InitError: the message on stderr after "Error: ", and in the log. */
-static int init_error (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
-
-static int
-init_error (const char *fmt, ...)
+/* Everything start-up decided before the node runs. */
+typedef struct
 {
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  umk_log_error ("%s", msg);
-  fprintf (stderr, "Error: %s\n", msg);
-  return EXIT_FAILURE;
-}
+  UmkArgs *args;
+  UmkChain chain;
+  const UmkChainParams *params;
+  const char *net_datadir;
+  gint64 start_time;
+  int daemon_fd; /* -daemonwait: the pipe to the waiting parent, else -1 */
+} StartUp;
 
 static void
-register_options (UmkArgs *args)
+log_startup_info (const UmkArgs *args, const UmkChainParams *params, const char *net_datadir)
 {
-  umk_args_add_help_options (args);
-  umk_args_add_common_options (args, UMK_COMMON_VERSION | UMK_COMMON_HELP_DEBUG | UMK_COMMON_DATADIR
-                                         | UMK_COMMON_CONF | UMK_COMMON_SETTINGS);
-  umk_args_add_chain_options (args);
-  umk_log_add_options (args);
-  /* Two regtest knobs read by umk_chain_options_from_args(). */
-  umk_args_add (args, "-fastprune", UMK_ARG_ALLOW_ANY | UMK_ARG_DEBUG_ONLY,
-                "Use smaller block files and a lower minimum prune height, for tests",
-                UMK_OPTIONS_DEBUG_TEST);
-  umk_args_add (args, "-test=<option>", UMK_ARG_ALLOW_ANY | UMK_ARG_DEBUG_ONLY,
-                "Turn on a test-only behaviour; may be given more than once. Known: bip94 "
-                "(enforce BIP 94's timewarp rules on regtest).",
-                UMK_OPTIONS_DEBUG_TEST);
+  g_autofree char *default_datadir = umk_default_datadir ();
+  umk_log_info ("Default data directory %s", default_datadir);
+  umk_log_info ("Using data directory %s", net_datadir);
+
+  /* Core's wording for each state of the config file. */
+  g_autofree char *conf = umk_args_get_config_path (args);
+  if (conf == NULL || conf[0] == '\0' || umk_args_is_negated (args, "-conf"))
+    umk_log_info ("Config file: <disabled>");
+  else if (g_file_test (conf, G_FILE_TEST_IS_DIR))
+    umk_log_warning ("Config file: %s (is directory, not file)", conf);
+  else if (g_file_test (conf, G_FILE_TEST_EXISTS))
+    umk_log_info ("Config file: %s", conf);
+  else if (umk_args_is_set (args, "-conf"))
+    umk_init_warning ("The specified config file %s does not exist", conf);
+  else
+    umk_log_info ("Config file: %s (not found, skipping)", conf);
+  umk_args_log (args);
+
+  char genesis[UMK_UINT256_HEX_SIZE];
+  umk_uint256_to_hex_buf (&params->genesis->hash, genesis);
+  umk_log_info ("Chain %s: genesis block %s verified", umk_chain_name (params->chain), genesis);
+}
+
+/* Runs the node once start-up checks passed (and, with -daemon, in the
+ * child): the lock, the pid file, the log, the RPC server, the main loop,
+ * then the shutdown. Returns: the exit status. */
+static int
+run (const StartUp *s)
+{
+  g_autoptr (GError) error = NULL;
+  UmkDirLock *lock = NULL;
+  char *pid_path = NULL;
+  UmkRpcServer *rpc = NULL;
+  guint signal_ids[2] = { 0, 0 };
+  gboolean ok = FALSE;
+
+  UmkNode node = {
+    .args = s->args,
+    .chain = s->chain,
+    .params = s->params,
+    .datadir_net = g_strdup (s->net_datadir),
+    .start_time = s->start_time,
+    .loop = g_main_loop_new (NULL, FALSE),
+  };
+
+  /* First thing after the fork (GLib's signal sources run a helper thread,
+   * which a fork would lose): a SIGTERM during start-up now waits for the
+   * main loop, which shuts down at once, instead of killing the process. */
+  umk_init_watch_signals (&node, signal_ids);
+
+  /* umk_args_init_config() created the net datadir (0700 under our umask). */
+  lock = umk_dir_lock_acquire (node.datadir_net, &error);
+  if (lock == NULL)
+    {
+      umk_init_error ("%s", error->message);
+      goto out;
+    }
+  if (!umk_pid_file_create (s->args, &pid_path, &error) || !umk_log_start (&error))
+    {
+      umk_init_error ("%s", error->message);
+      goto out;
+    }
+  log_startup_info (s->args, s->params, node.datadir_net);
+
+  rpc = umk_rpc_server_new (&node, &error);
+  if (rpc == NULL)
+    {
+      umk_init_error ("%s", error->message);
+      goto out;
+    }
+
+  umk_log_info ("init message: Done loading");
+  umk_init_startup_notify (s->args);
+  ok = TRUE;
+
+out:
+  if (s->daemon_fd >= 0)
+    {
+      /* Tells the parent waiting under -daemonwait how start-up went. */
+      (void) umk_daemon_token_write (s->daemon_fd, ok ? 1 : 0);
+      close (s->daemon_fd);
+    }
+
+  if (ok)
+    {
+      /* Not g_main_loop_run(): a request that came before the loop started
+       * would be lost; the flag is checked after every iteration instead. */
+      GMainContext *context = g_main_loop_get_context (node.loop);
+      while (!umk_node_shutdown_requested (&node))
+        g_main_context_iteration (context, TRUE);
+    }
+
+  /* Shutdown, also after a failed start-up (Core's Interrupt + Shutdown). */
+  umk_init_shutdown_notify (s->args);
+  umk_log_info ("Shutdown in progress...");
+  g_clear_pointer (&rpc, umk_rpc_server_free);
+  umk_init_unwatch_signals (signal_ids);
+  umk_pid_file_remove (pid_path);
+  g_free (pid_path);
+  umk_log_info ("Shutdown done");
+  umk_log_shutdown ();
+  umk_dir_lock_release (lock);
+  g_main_loop_unref (node.loop);
+  g_free (node.datadir_net);
+  return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+/* -daemon / -daemonwait. Returns: TRUE in the process that goes on to run
+ * the node (the child; *fd the pipe with -daemonwait, else -1); FALSE in the
+ * parent, with *status its exit status. */
+static gboolean
+daemonize (const UmkArgs *args, int *fd, int *status)
+{
+  *fd = -1;
+  /* Core's wording; flushed, or both processes would print it. */
+  printf ("Umkoin Core starting\n");
+  fflush (stdout);
+
+  int pipe_fd;
+  int pid = umk_daemon_fork (&pipe_fd);
+  if (pid < 0)
+    {
+      int saved = errno;
+      *status = umk_init_error ("fork_daemon() failed: %s (%d)", g_strerror (saved), saved);
+      return FALSE;
+    }
+  if (pid == 0)
+    {
+      if (umk_args_get_bool (args, "-daemonwait", FALSE))
+        *fd = pipe_fd;
+      else
+        {
+          (void) umk_daemon_token_write (pipe_fd, 1);
+          close (pipe_fd);
+        }
+      return TRUE;
+    }
+
+  int token = umk_daemon_token_read (pipe_fd);
+  close (pipe_fd);
+  /* Only the child's "1" means start-up finished; a pipe closed without it
+   * (the child died) is a failure. Core's comment says so too, though its
+   * code takes any non-zero read result, end of stream included, as 1. */
+  if (token > 0)
+    *status = EXIT_SUCCESS;
+  else
+    {
+      fprintf (stderr, "Error during initialization - check debug.log for details\n");
+      *status = EXIT_FAILURE;
+    }
+  return FALSE;
 }
 
 int
 main (int argc, char **argv)
 {
+  gint64 start_time = g_get_monotonic_time ();
+  /* Core's SetupEnvironment: the datadir, debug.log, the pid file, .cookie
+   * and the rest are for this user only. */
+  umask (0077);
+
   g_autoptr (UmkArgs) args = umk_args_new ();
   g_autoptr (GError) error = NULL;
 
   umk_log_install_glib_writer ();
-  register_options (args);
+  umk_node_add_options (args);
   if (!umk_args_parse (args, argc, (const char *const *) argv, &error))
-    return init_error ("Error parsing command line arguments: %s", error->message);
+    return umk_init_error ("Error parsing command line arguments: %s", error->message);
 
   if (umk_args_help_requested (args) || umk_args_get_bool (args, "-version", FALSE))
     {
@@ -82,7 +237,7 @@ main (int argc, char **argv)
     }
 
   if (!umk_args_init_config (args, &error))
-    return init_error ("%s", error->message);
+    return umk_init_error ("%s", error->message);
   for (const char *const *w = umk_args_get_console_warnings (args); w && *w; w++)
     fprintf (stderr, "%s\n", *w);
 
@@ -92,21 +247,19 @@ main (int argc, char **argv)
   if (umk_args_get_command (args, &command, &command_args))
     {
       const char *token = command[0] != '\0' ? command : command_args[0];
-      return init_error ("Command line contains unexpected token '%s', see umkoin-node -h for a "
-                         "list of options.",
-                         token);
+      return umk_init_error (
+          "Command line contains unexpected token '%s', see umkoin-node -h for a "
+          "list of options.",
+          token);
     }
 
   UmkChain chain;
   if (!umk_args_get_chain (args, &chain, &error))
-    return init_error ("%s", error->message);
-  if (!umk_args_check_section_only_args (args, &error))
-    return init_error ("%s", error->message);
+    return umk_init_error ("%s", error->message);
 
-  g_autofree char *net_datadir = umk_args_get_datadir_net (args);
-  if (!umk_log_setup (args, net_datadir, TRUE, &error))
-    return init_error ("%s", error->message);
-
+  /* Core selects the chain's parameters while reading the configuration,
+   * before anything else can fail: a bad -testactivationheight is reported
+   * on the console even with -daemon. */
   UmkChainOptions opts;
   umk_chain_options_init (&opts);
   gboolean options_ok = umk_chain_options_from_args (&opts, args, &error);
@@ -114,25 +267,38 @@ main (int argc, char **argv)
       = options_ok ? umk_chain_params_new (chain, &opts, &error) : NULL;
   umk_chain_options_clear (&opts);
   if (params == NULL)
-    return init_error ("%s", error->message);
+    return umk_init_error ("%s", error->message);
 
-  g_autofree char *default_datadir = umk_default_datadir ();
-  g_autofree char *conf = umk_args_get_config_path (args);
-  char genesis[UMK_UINT256_HEX_SIZE];
-  umk_uint256_to_hex_buf (&params->genesis->hash, genesis);
+  /* The log is configured now, so that messages are kept until debug.log
+   * opens, but the file opens only once the datadir is ours. Core prints the
+   * log on the console by default unless it runs as a daemon. */
+  g_autofree char *net_datadir = umk_args_get_datadir_net (args);
+  if (!umk_log_configure (args, net_datadir, !umk_args_get_bool (args, "-daemon", FALSE), &error))
+    return umk_init_error ("%s", error->message);
   umk_log_info ("%s node version v%s", PACKAGE_NAME, PACKAGE_VERSION);
-  umk_log_info ("Default data directory %s", default_datadir);
-  umk_log_info ("Using data directory %s", net_datadir);
-  if (conf == NULL || conf[0] == '\0')
-    umk_log_info ("Config file: <disabled>");
-  else if (g_file_test (conf, G_FILE_TEST_EXISTS))
-    umk_log_info ("Config file: %s", conf);
-  else
-    umk_log_info ("Config file: %s (not found, skipping)", conf);
-  umk_args_log (args);
-  umk_log_info ("Chain %s: genesis block %s verified", umk_chain_name (chain), genesis);
-  umk_log_info ("Start-up checks passed. Validation, storage, P2P and RPC are not built yet; "
-                "exiting.");
-  umk_log_shutdown ();
-  return EXIT_SUCCESS;
+
+  if (!umk_init_check_parameters (args, params, &error))
+    return umk_init_error ("%s", error->message);
+
+  /* A second node on this datadir is told here, on the console, before it
+   * forks; the lock itself is taken after the fork (fcntl locks stay with the
+   * process that took them). */
+  if (!umk_dir_lock_probe (net_datadir, &error))
+    return umk_init_error ("%s", error->message);
+
+  StartUp s = {
+    .args = args,
+    .chain = chain,
+    .params = params,
+    .net_datadir = net_datadir,
+    .start_time = start_time,
+    .daemon_fd = -1,
+  };
+  if (umk_args_get_bool (args, "-daemon", FALSE) || umk_args_get_bool (args, "-daemonwait", FALSE))
+    {
+      int status;
+      if (!daemonize (args, &s.daemon_fd, &status))
+        return status;
+    }
+  return run (&s);
 }

@@ -1,0 +1,228 @@
+/* rpc-dispatch.h — JSON-RPC requests and replies, the method table, argument
+ * checking and help, as Umkoin Core's rpc/server.cpp, rpc/request.cpp and
+ * rpc/util.cpp (RPCHelpMan) do them.
+ *
+ * Nothing here knows HTTP beyond the status code a reply needs: rpc-server.c
+ * authenticates, hands the body to umk_rpc_dispatcher_handle() on a worker
+ * thread and sends back what it returns. Methods live in rpc-control.c and
+ * rpc-blockchain.c, each as a table of UmkRpcMethod.
+ */
+#pragma once
+
+#include "common/json.h"
+#include "common/uint256.h"
+#include "node/node.h"
+
+#include <glib.h>
+
+/* ---- Codes (Core's rpc/protocol.h) ---------------------------------------- */
+
+typedef enum
+{
+  UMK_HTTP_OK = 200,
+  UMK_HTTP_NO_CONTENT = 204,
+  UMK_HTTP_BAD_REQUEST = 400,
+  UMK_HTTP_UNAUTHORIZED = 401,
+  UMK_HTTP_FORBIDDEN = 403,
+  UMK_HTTP_NOT_FOUND = 404,
+  UMK_HTTP_BAD_METHOD = 405,
+  UMK_HTTP_PAYLOAD_TOO_LARGE = 413,
+  UMK_HTTP_INTERNAL_SERVER_ERROR = 500,
+  UMK_HTTP_SERVICE_UNAVAILABLE = 503,
+} UmkHttpStatus;
+
+typedef enum
+{
+  UMK_RPC_INVALID_REQUEST = -32600,
+  UMK_RPC_METHOD_NOT_FOUND = -32601,
+  UMK_RPC_INVALID_PARAMS = -32602,
+  UMK_RPC_INTERNAL_ERROR = -32603,
+  UMK_RPC_PARSE_ERROR = -32700,
+  UMK_RPC_MISC_ERROR = -1,
+  UMK_RPC_TYPE_ERROR = -3,
+  UMK_RPC_INVALID_ADDRESS_OR_KEY = -5,
+  UMK_RPC_OUT_OF_MEMORY = -7,
+  UMK_RPC_INVALID_PARAMETER = -8,
+  UMK_RPC_DATABASE_ERROR = -20,
+  UMK_RPC_DESERIALIZATION_ERROR = -22,
+  UMK_RPC_IN_WARMUP = -28,
+  UMK_RPC_METHOD_DEPRECATED = -32,
+  UMK_RPC_CLIENT_NOT_CONNECTED = -9,
+} UmkRpcErrorCode;
+
+/* GError domain of RPC errors; the GError code is the JSON-RPC error code. */
+#define UMK_RPC_ERROR (umk_rpc_error_quark ())
+GQuark umk_rpc_error_quark (void);
+
+/* Sets *error to an RPC error with Core's code and message. */
+void umk_rpc_set_error (GError **error, int code, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+/* ---- Method descriptions ------------------------------------------------- */
+
+/* Core's RPCArg::Type, which decides the type check and the help layout. */
+typedef enum
+{
+  UMK_RPC_ARG_STR,
+  UMK_RPC_ARG_STR_HEX,
+  UMK_RPC_ARG_NUM,
+  UMK_RPC_ARG_BOOL,
+  UMK_RPC_ARG_ARR,
+  UMK_RPC_ARG_OBJ,
+  UMK_RPC_ARG_AMOUNT, /* number or string, checked by the method */
+} UmkRpcArgType;
+
+/* Whether an argument may be left out, and what it is then. */
+typedef enum
+{
+  UMK_RPC_ARG_REQUIRED, /* Core's Optional::NO */
+  UMK_RPC_ARG_OMITTED,  /* Optional::OMITTED: no default */
+  UMK_RPC_ARG_DEFAULT,  /* Default: fallback is the default as JSON text */
+  UMK_RPC_ARG_HINT,     /* DefaultHint: fallback describes the default */
+} UmkRpcArgFallback;
+
+typedef enum
+{
+  UMK_RPC_ARG_SKIP_TYPE_CHECK = 1 << 0, /* the method checks the type itself */
+  UMK_RPC_ARG_HIDDEN = 1 << 1,          /* left out of help (and so are the ones after it) */
+} UmkRpcArgFlags;
+
+typedef struct _UmkRpcArg UmkRpcArg;
+struct _UmkRpcArg
+{
+  const char *names; /* "name" or "name|alias" for named parameters */
+  UmkRpcArgType type;
+  UmkRpcArgFallback fallback_kind;
+  const char *fallback;
+  const char *description;
+  unsigned flags;         /* UmkRpcArgFlags */
+  const UmkRpcArg *inner; /* an array's element, for help */
+};
+
+typedef struct _UmkRpcDispatcher UmkRpcDispatcher;
+typedef struct _UmkRpcCall UmkRpcCall;
+
+/* Writes the method's result into result (one JSON value), or returns FALSE
+ * with an RPC error (what was written is then discarded). Runs on a worker
+ * thread; several calls may run at once. */
+typedef gboolean (*UmkRpcHandler) (UmkRpcCall *call, UmkJsonWriter *result, GError **error);
+
+typedef struct
+{
+  const char *category; /* "blockchain", "control", … ("hidden" is not listed by help) */
+  const char *name;
+  const char *description; /* help paragraph(s) after the summary line */
+  const UmkRpcArg *args;
+  guint n_args;
+  const char *result;   /* help's "Result:" section(s), preformatted, or NULL */
+  const char *examples; /* help's "Examples:" lines, or NULL */
+  UmkRpcHandler handler;
+} UmkRpcMethod;
+
+/* A method call as a handler sees it. */
+struct _UmkRpcCall
+{
+  UmkRpcDispatcher *dispatcher;
+  UmkNode *node;
+  const UmkRpcMethod *method;
+  JsonArray *params; /* positional arguments (named ones already placed) */
+  const char *uri;   /* "/" or "/wallet/<name>" */
+  const char *user;  /* the authenticated user */
+};
+
+/* The method tables (rpc-control.c, rpc-blockchain.c). */
+extern const UmkRpcMethod umk_rpc_control_methods[];
+extern const guint umk_rpc_n_control_methods;
+extern const UmkRpcMethod umk_rpc_blockchain_methods[];
+extern const guint umk_rpc_n_blockchain_methods;
+
+/* Help's "Examples:" lines for a method: umkoin-cli arguments and the JSON
+ * params text of a curl call. */
+#define UMK_RPC_EXAMPLES(method, cli_args, rpc_args)                                      \
+  "> umkoin-cli " method " " cli_args "\n"                                                \
+  "> curl --user myusername --data-binary '{\"jsonrpc\": \"2.0\", \"id\": \"curltest\", " \
+  "\"method\": \"" method "\", \"params\": [" rpc_args "]}' "                             \
+  "-H 'content-type: application/json' http://127.0.0.1:6332/\n"
+
+/* ---- Argument access for handlers ---------------------------------------- */
+
+/* Returns: argument i, or NULL when it was not given or is null. */
+JsonNode *umk_rpc_param (const UmkRpcCall *call, guint i);
+/* Core's UniValue getters on argument i (which must be given or have a
+ * default in the method's table): FALSE with Core's -3 "JSON value of type X
+ * is not of expected type Y" for the wrong type, -1 "JSON integer out of
+ * range" for a number that is not an integer in range. The default from the
+ * table is used when the argument is absent. */
+gboolean umk_rpc_param_int (const UmkRpcCall *call, guint i, gint64 min, gint64 max, gint64 *out,
+                            GError **error);
+gboolean umk_rpc_param_bool (const UmkRpcCall *call, guint i, gboolean *out, GError **error);
+/* Returns: the string (owned by the request), or NULL with the type error. */
+const char *umk_rpc_param_str (const UmkRpcCall *call, guint i, GError **error);
+/* Core's ParseHashV: a 64-digit hex hash, with Core's -8 messages naming it. */
+gboolean umk_rpc_param_hash (const UmkRpcCall *call, guint i, const char *name, UmkUint256 *out,
+                             GError **error);
+/* Returns: Core's UniValue type name of a node ("null", "bool", "object",
+ * "array", "string", "number"). */
+const char *umk_rpc_type_name (JsonNode *node);
+
+/* Core's CHECK_NONFATAL failure: -1 "Internal bug detected: <what>…". */
+void umk_rpc_set_internal_bug (GError **error, const char *what, const char *file, int line,
+                               const char *func);
+#define UMK_RPC_INTERNAL_BUG(error, what) \
+  umk_rpc_set_internal_bug ((error), (what), __FILE__, __LINE__, G_STRFUNC)
+
+/* ---- The dispatcher ------------------------------------------------------ */
+
+UmkRpcDispatcher *umk_rpc_dispatcher_new (UmkNode *node) G_GNUC_WARN_UNUSED_RESULT;
+void umk_rpc_dispatcher_free (UmkRpcDispatcher *d);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UmkRpcDispatcher, umk_rpc_dispatcher_free)
+
+/* Makes calls that wait (waitfornewblock, …) return now and from now on:
+ * the server is stopping (Core's InterruptRPC). */
+void umk_rpc_dispatcher_interrupt (UmkRpcDispatcher *d);
+gboolean umk_rpc_dispatcher_interrupted (UmkRpcDispatcher *d);
+/* Waits until the dispatcher is interrupted or timeout_us (microseconds,
+ * monotonic; < 0 for ever) passes. Returns: TRUE when interrupted. */
+gboolean umk_rpc_dispatcher_wait (UmkRpcDispatcher *d, gint64 timeout_us);
+
+/* Who may call what (-rpcwhitelist), for one user. */
+typedef struct
+{
+  gboolean restricted; /* the user has a whitelist, or -rpcwhitelistdefault applies */
+  GHashTable *allowed; /* method names (NULL with restricted: nothing allowed) */
+} UmkRpcWhitelist;
+
+typedef struct
+{
+  guint status; /* UmkHttpStatus */
+  char *body;   /* NULL for none */
+  gsize len;
+  gboolean json; /* Content-Type: application/json */
+} UmkRpcReply;
+
+void umk_rpc_reply_clear (UmkRpcReply *reply);
+
+/* Answers one authenticated HTTP request body the way Core's HTTPReq_JSONRPC
+ * does: a request object or a batch array, JSON-RPC 1.0 and 2.0, errors as
+ * HTTP statuses for 1.0 and in the body for 2.0, notifications without a
+ * body (204). Thread-safe. */
+void umk_rpc_dispatcher_handle (UmkRpcDispatcher *d, const char *body, gsize len, const char *user,
+                                const char *peer, const char *uri, const UmkRpcWhitelist *whitelist,
+                                UmkRpcReply *reply);
+
+/* Returns: the help text of one method (Core's RPCHelpMan::ToString), or
+ * NULL for an unknown method. */
+char *umk_rpc_dispatcher_method_help (UmkRpcDispatcher *d,
+                                      const char *name) G_GNUC_WARN_UNUSED_RESULT;
+/* Returns: Core's `help` text: every method's summary line grouped by
+ * category (command NULL or ""), or one method's help, or "help: unknown
+ * command: <command>". */
+char *umk_rpc_dispatcher_help (UmkRpcDispatcher *d, const char *command) G_GNUC_WARN_UNUSED_RESULT;
+/* Returns: the names of every method, sorted (for tests and completion). */
+GPtrArray *umk_rpc_dispatcher_list (UmkRpcDispatcher *d) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Writes help's undocumented dump_all_command_conversions answer: for every
+ * method and argument name [method, position, name, passed as a string]. */
+void umk_rpc_dispatcher_write_arg_map (UmkRpcDispatcher *d, UmkJsonWriter *w);
+
+/* Writes getrpcinfo's active_commands array (the calls running now). */
+void umk_rpc_dispatcher_write_active (UmkRpcDispatcher *d, UmkJsonWriter *w);

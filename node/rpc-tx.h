@@ -1,0 +1,41 @@
+/* rpc-tx.h — transactions and scripts as the RPC shows them (Umkoin Core's
+ * core_write.cpp: ValueFromAmount, ScriptToAsmStr, ScriptToUniv, TxToUniv,
+ * and the descriptors its InferDescriptor gives for output scripts when no
+ * wallet knows them). Shared by getblock and, later, the raw-transaction
+ * methods.
+ */
+#pragma once
+
+#include "common/chainparams.h"
+#include "common/json.h"
+#include "common/tx.h"
+
+#include <glib.h>
+
+/* An amount in coins with eight decimals, as a JSON number ("50.00000000"). */
+void umk_rpc_write_amount (UmkJsonWriter *w, int64_t amount);
+
+/* Core's ScriptToAsmStr. sighash_decode: show a signature's hash type as
+ * "[ALL]" and so on (only for scripts that may hold signatures). */
+char *umk_rpc_script_asm (const uint8_t *script, size_t len,
+                          gboolean sighash_decode) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Core's Solver type name: "pubkey", "pubkeyhash", "scripthash", "multisig",
+ * "nulldata", "anchor", "witness_v0_keyhash", "witness_v0_scripthash",
+ * "witness_v1_taproot", "witness_unknown" or "nonstandard". */
+const char *umk_rpc_script_type (const uint8_t *script, size_t len);
+
+/* The descriptor, with its checksum, that Core infers for an output script
+ * without any key or script known: pk(), multi(), rawtr(), addr() or raw(). */
+char *umk_rpc_infer_descriptor (const UmkAddressParams *params, const uint8_t *script,
+                                size_t len) G_GNUC_WARN_UNUSED_RESULT;
+
+/* A scriptPubKey object: asm, desc, hex, address (when there is one and the
+ * script is not a bare public key), type. */
+void umk_rpc_write_script_pubkey (UmkJsonWriter *w, const UmkAddressParams *params,
+                                  const uint8_t *script, size_t len);
+
+/* Core's TxToUniv without undo data (so no fee and no prevout): txid, hash,
+ * version, size, vsize, weight, locktime, vin, vout, [blockhash], [hex]. */
+void umk_rpc_write_tx (UmkJsonWriter *w, const UmkAddressParams *params, const UmkTx *tx,
+                       const UmkUint256 *block_hash, gboolean include_hex);
