@@ -1,0 +1,378 @@
+#define G_LOG_DOMAIN "umk-cli"
+#include "config.h"
+
+#include "cli/cli-rpc.h"
+
+#include "cli/cli-convert.h"
+#include "cli/cli-http.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define DEFAULT_RPCCONNECT          "127.0.0.1"
+#define DEFAULT_HTTP_CLIENT_TIMEOUT 900
+#define DEFAULT_WAIT_CLIENT_TIMEOUT 0
+#define COOKIEAUTH_FILE             ".cookie"
+#define HTTP_BAD_REQUEST            400
+#define HTTP_UNAUTHORIZED           401
+#define HTTP_NOT_FOUND              404
+#define HTTP_INTERNAL_SERVER_ERROR  500
+#define HTTP_SERVICE_UNAVAILABLE    503
+
+G_DEFINE_QUARK (umk_cli_error_quark, cli_error)
+
+CliJson *
+cli_rpc_request (const char *method, CliJson *params, int id)
+{
+  CliJson *request = cli_json_new_object ();
+  cli_json_push (request, "method", cli_json_new_string (method));
+  cli_json_push (request, "params", params ? params : cli_json_new_null ());
+  cli_json_push (request, "id", cli_json_new_int (id));
+  cli_json_push (request, "jsonrpc", cli_json_new_string ("2.0"));
+  return request;
+}
+
+CliJson *
+cli_rpc_reply (CliJson *result)
+{
+  CliJson *reply = cli_json_new_object ();
+  cli_json_push (reply, "jsonrpc", cli_json_new_string ("2.0"));
+  cli_json_push (reply, "result", result);
+  cli_json_push (reply, "id", cli_json_new_int (1));
+  return reply;
+}
+
+char *
+cli_rpc_wallet_name (UmkArgs *args)
+{
+  /* -norpcwallet means the default endpoint, not a wallet named "0". */
+  if (umk_args_is_negated (args, "-rpcwallet"))
+    return NULL;
+  return umk_args_get (args, "-rpcwallet", NULL);
+}
+
+/* ---- The default handler ---------------------------------------------- */
+
+static CliJson *
+default_prepare (CliHandler *self, UmkArgs *args, const char *method, const char *const *params,
+                 gsize n_params, GError **error)
+{
+  (void) self;
+  CliJson *converted = umk_args_get_bool (args, "-named", FALSE)
+                           ? cli_convert_named (method, params, n_params, error)
+                           : cli_convert_positional (method, params, n_params, error);
+  if (converted == NULL)
+    return NULL;
+  return cli_rpc_request (method, converted, 1);
+}
+
+static CliJson *
+default_process (CliHandler *self, const CliJson *answer, GError **error)
+{
+  (void) self;
+  if (cli_json_type (answer) != CLI_JSON_OBJECT)
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_FAILED,
+                   "JSON value of type %s is not of expected type object",
+                   cli_json_type_name (cli_json_type (answer)));
+      return NULL;
+    }
+  return cli_json_copy (answer);
+}
+
+CliHandler *
+cli_default_handler (void)
+{
+  static CliHandler handler = { default_prepare, default_process };
+  return &handler;
+}
+
+/* ---- Where and how to connect ------------------------------------------ */
+
+/* std::from_chars into a uint16_t: decimal digits only, the whole text. */
+static gboolean
+parse_port (const char *s, gsize len, guint16 *out)
+{
+  if (len == 0)
+    return FALSE;
+  guint value = 0;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (s[i] < '0' || s[i] > '9')
+        return FALSE;
+      value = value * 10 + (guint) (s[i] - '0');
+      if (value > G_MAXUINT16)
+        return FALSE;
+    }
+  *out = (guint16) value;
+  return TRUE;
+}
+
+/* Core's SplitHostPort: "host", "host:port", "[v6]:port", "[v6]" or a bare
+ * IPv6 address. *port stays 0 without a port. Returns: FALSE when a port is
+ * there but is not 1..65535. */
+static gboolean
+split_host_port (const char *in, guint16 *port, char **host)
+{
+  gsize len = strlen (in);
+  const char *colon = strrchr (in, ':');
+  gboolean valid = FALSE;
+  gboolean bracketed = colon != NULL && in[0] == '[' && colon > in && colon[-1] == ']';
+  gboolean multi_colon = FALSE;
+  if (colon != NULL && colon != in)
+    for (const char *c = in; c < colon; c++)
+      if (*c == ':')
+        multi_colon = TRUE;
+  if (colon != NULL && (colon == in || bracketed || !multi_colon))
+    {
+      guint16 n;
+      if (parse_port (colon + 1, strlen (colon + 1), &n))
+        {
+          len = (gsize) (colon - in);
+          *port = n;
+          valid = n != 0;
+        }
+    }
+  else
+    valid = TRUE;
+
+  if (len > 0 && in[0] == '[' && in[len - 1] == ']')
+    *host = g_strndup (in + 1, len - 2);
+  else
+    *host = g_strndup (in, len);
+  return valid;
+}
+
+/* Reads the cookie's first line into *user_pass. Returns: FALSE when the
+ * cookie file cannot be read; TRUE with nothing read under -norpccookiefile. */
+static gboolean
+read_auth_cookie (UmkArgs *args, char **user_pass)
+{
+  g_autofree char *arg = umk_args_get_path (args, "-rpccookiefile", COOKIEAUTH_FILE);
+  if (arg == NULL || arg[0] == '\0')
+    return TRUE;
+  g_autofree char *path = umk_args_abs_path_for_config_val (args, arg, TRUE);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  if (path == NULL || !g_file_get_contents (path, &contents, &len, NULL))
+    return FALSE;
+  const char *nl = memchr (contents, '\n', len);
+  g_free (*user_pass);
+  *user_pass = g_strndup (contents, nl ? (gsize) (nl - contents) : len);
+  return TRUE;
+}
+
+/* Returns: the endpoint, "/" or "/wallet/<name>" with every byte but
+ * letters, digits and "-._~" percent-encoded (libevent's evhttp_uriencode). */
+static char *
+endpoint_for (const char *wallet)
+{
+  if (wallet == NULL)
+    return g_strdup ("/");
+  g_autofree char *escaped = g_uri_escape_string (wallet, NULL, FALSE);
+  return g_strconcat ("/wallet/", escaped, NULL);
+}
+
+/* ---- One call ---------------------------------------------------------- */
+
+/* Core's CallRPC. */
+static CliJson *
+call_once (UmkArgs *args, CliHandler *handler, const char *method, const char *const *params,
+           gsize n_params, const char *wallet, GError **error)
+{
+  /* The port: -rpcport, else one given in -rpcconnect, else the chain's. */
+  UmkChain chain = UMK_CHAIN_MAIN;
+  (void) umk_args_get_selected_chain (args, &chain);
+  guint16 port = umk_chain_default_rpc_port (chain);
+  g_autofree char *rpcconnect = umk_args_get (args, "-rpcconnect", DEFAULT_RPCCONNECT);
+  g_autofree char *host = NULL;
+  guint16 rpcconnect_port = 0;
+  if (!split_host_port (rpcconnect, &rpcconnect_port, &host))
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_FAILED, "Invalid port provided in -rpcconnect: %s",
+                   rpcconnect);
+      return NULL;
+    }
+  if (rpcconnect_port != 0)
+    port = rpcconnect_port;
+  g_autofree char *rpcport = umk_args_get (args, "-rpcport", NULL);
+  if (rpcport != NULL)
+    {
+      guint16 n = 0;
+      if (!parse_port (rpcport, strlen (rpcport), &n) || n == 0)
+        {
+          g_set_error (error, CLI_ERROR, CLI_ERROR_FAILED, "Invalid port provided in -rpcport: %s",
+                       rpcport);
+          return NULL;
+        }
+      port = n;
+      if (rpcconnect_port != 0)
+        fprintf (stderr,
+                 "Warning: Port specified in both -rpcconnect and -rpcport. Using -rpcport %u\n",
+                 (unsigned) port);
+    }
+
+  gint64 timeout = umk_args_get_int (args, "-rpcclienttimeout", DEFAULT_HTTP_CLIENT_TIMEOUT);
+  guint timeout_s = timeout > 0 ? (guint) MIN (timeout, (gint64) G_MAXUINT) : 0;
+
+  /* Credentials: -rpcuser/-rpcpassword, else the cookie the node wrote. */
+  g_autofree char *user_pass = g_strdup ("");
+  gboolean no_cookie = FALSE;
+  g_autofree char *password = umk_args_get (args, "-rpcpassword", "");
+  if (password[0] == '\0')
+    no_cookie = !read_auth_cookie (args, &user_pass);
+  else
+    {
+      g_autofree char *user = umk_args_get (args, "-rpcuser", "");
+      g_free (user_pass);
+      user_pass = g_strconcat (user, ":", password, NULL);
+    }
+  g_autofree char *auth = g_base64_encode ((const guchar *) user_pass, strlen (user_pass));
+
+  g_autoptr (CliJson) request = handler->prepare (handler, args, method, params, n_params, error);
+  if (request == NULL)
+    return NULL;
+  g_autofree char *request_text = cli_json_to_string (request, 0);
+  g_autofree char *body = g_strconcat (request_text, "\n", NULL);
+  g_autofree char *endpoint = endpoint_for (wallet);
+
+  CliHttpReply reply;
+  cli_http_post (host, port, endpoint, auth, body, timeout_s, &reply);
+  /* Copied byte for byte: the body may hold NULs, and the reader gets all of it. */
+  gsize body_len = 0;
+  const char *body_data = g_bytes_get_data (reply.body, &body_len);
+  g_autofree char *answer_text = g_malloc (body_len + 1);
+  if (body_len)
+    memcpy (answer_text, body_data, body_len);
+  answer_text[body_len] = '\0';
+  int status = reply.status;
+  CliHttpErrorCode http_error = reply.error;
+  cli_http_reply_clear (&reply);
+
+  if (status == 0)
+    {
+      g_autofree char *detail
+          = http_error == CLI_HTTP_NO_ERROR_CODE
+                ? g_strdup ("")
+                : g_strdup_printf (" (error code %d - \"%s\")", (int) http_error,
+                                   cli_http_error_string (http_error));
+      g_set_error (error, CLI_ERROR, CLI_ERROR_CONNECTION,
+                   "Could not connect to the server %s:%u%s\n\n"
+                   "Make sure the umkoind server is running and that you are connecting to the "
+                   "correct RPC port.\n"
+                   "Use \"umkoin-cli -help\" for more info.",
+                   host, (unsigned) port, detail);
+      return NULL;
+    }
+  if (status == HTTP_UNAUTHORIZED)
+    {
+      if (no_cookie)
+        {
+          g_autofree char *conf = umk_args_get_config_path (args);
+          g_set_error (error, CLI_ERROR, CLI_ERROR_NO_COOKIE,
+                       "Could not locate RPC credentials. No authentication cookie could be found, "
+                       "and RPC password is not set.  See -rpcpassword and -stdinrpcpass.  "
+                       "Configuration file: (%s)",
+                       conf ? conf : "");
+        }
+      else
+        g_set_error_literal (error, CLI_ERROR, CLI_ERROR_FAILED,
+                             "Authorization failed: Incorrect rpcuser or rpcpassword");
+      return NULL;
+    }
+  if (status == HTTP_SERVICE_UNAVAILABLE)
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_FAILED, "Server response: %s", answer_text);
+      return NULL;
+    }
+  if (status >= 400 && status != HTTP_BAD_REQUEST && status != HTTP_NOT_FOUND
+      && status != HTTP_INTERNAL_SERVER_ERROR)
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_FAILED, "server returned HTTP error %d", status);
+      return NULL;
+    }
+  if (body_len == 0)
+    {
+      g_set_error_literal (error, CLI_ERROR, CLI_ERROR_FAILED, "no response from server");
+      return NULL;
+    }
+
+  g_autoptr (CliJson) answer = cli_json_read (answer_text, body_len);
+  if (answer == NULL)
+    {
+      g_set_error_literal (error, CLI_ERROR, CLI_ERROR_FAILED, "couldn't parse reply from server");
+      return NULL;
+    }
+  CliJson *processed = handler->process (handler, answer, error);
+  if (processed == NULL)
+    return NULL;
+  if (cli_json_size (processed) == 0)
+    {
+      cli_json_free (processed);
+      g_set_error_literal (error, CLI_ERROR, CLI_ERROR_FAILED,
+                           "expected reply to have result, error and id properties");
+      return NULL;
+    }
+  return processed;
+}
+
+CliJson *
+cli_rpc_call (UmkArgs *args, CliHandler *handler, const char *method, const char *const *params,
+              gsize n_params, const char *wallet, GError **error)
+{
+  gboolean wait = umk_args_get_bool (args, "-rpcwait", FALSE);
+  gint64 timeout = umk_args_get_int (args, "-rpcwaittimeout", DEFAULT_WAIT_CLIENT_TIMEOUT);
+  gint64 deadline = g_get_monotonic_time () + timeout * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr (GError) local = NULL;
+      CliJson *reply = call_once (args, handler, method, params, n_params, wallet, &local);
+      if (reply != NULL && wait)
+        {
+          /* A node still loading answers -28; with -rpcwait that is one
+           * more reason to wait. */
+          const CliJson *err = cli_json_get (reply, "error");
+          if (!cli_json_is_null (err))
+            {
+              int code;
+              if (!cli_json_get_int (cli_json_get (err, "code"), &code, &local))
+                {
+                  cli_json_free (reply);
+                  g_set_error_literal (error, CLI_ERROR, CLI_ERROR_FAILED, local->message);
+                  return NULL;
+                }
+              if (code == CLI_RPC_IN_WARMUP)
+                {
+                  cli_json_free (reply);
+                  reply = NULL;
+                  g_set_error_literal (&local, CLI_ERROR, CLI_ERROR_CONNECTION, "server in warmup");
+                }
+            }
+        }
+      if (reply != NULL)
+        return reply;
+      /* A starting node opens its port just after it writes the cookie; a
+       * client that looked for the cookie a moment before the port opened
+       * gets 401. Core's cli gives up there; waiting is what -rpcwait asks. */
+      gboolean no_cookie_yet = g_error_matches (local, CLI_ERROR, CLI_ERROR_NO_COOKIE);
+      if (!g_error_matches (local, CLI_ERROR, CLI_ERROR_CONNECTION) && !(wait && no_cookie_yet))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      if (wait && (timeout <= 0 || g_get_monotonic_time () < deadline))
+        {
+          g_usleep (G_USEC_PER_SEC);
+          continue;
+        }
+      if (no_cookie_yet)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      g_set_error (error, CLI_ERROR, CLI_ERROR_CONNECTION, "timeout on transient error: %s",
+                   local->message);
+      return NULL;
+    }
+}
