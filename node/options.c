@@ -18,6 +18,7 @@ typedef enum
   NO_WALLET,  /* umkoin-wallet */
   NO_MINING,  /* block templates */
   NO_INDEX,   /* the optional indexes */
+  NO_REST,    /* the REST interface */
 } Status;
 
 static const char *const status_note[] = {
@@ -33,6 +34,7 @@ static const char *const status_note[] = {
                 "block templates.",
   [NO_INDEX] = "Accepted for compatibility with umkoind; no effect until umkoin-node has this "
                "index.",
+  [NO_REST] = "Accepted for compatibility with umkoind; no effect until umkoin-node serves REST.",
 };
 
 typedef struct
@@ -352,7 +354,7 @@ static const NodeOption node_options[] = {
     "Version of the blocks created, for testing forks." },
 
   /* ---- RPC server options (read by node/rpc-server.c) ---- */
-  { "-rest", ANY, RPC, WORKS, "Answer public REST requests (default: 0)." },
+  { "-rest", ANY, RPC, NO_REST, "Answer public REST requests (default: 0)." },
   { "-rpcallowip=<ip>", ANY, RPC, WORKS,
     "Accept JSON-RPC connections from this source: one address (1.2.3.4), a network with a "
     "netmask (1.2.3.4/255.255.255.0) or a prefix length (1.2.3.4/24), or everything (0.0.0.0/0, "
