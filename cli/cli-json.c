@@ -3,6 +3,8 @@
 
 #include "cli/cli-json.h"
 
+#include "common/hex.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -278,18 +280,6 @@ is_digit (char c)
   return c >= '0' && c <= '9';
 }
 
-static int
-hex_value (char c)
-{
-  if (is_digit (c))
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* Reads the next token of p[0..end) after whitespace; *consumed is how far
  * it reaches, and number and string tokens leave their value in val. */
 static Token
@@ -441,7 +431,7 @@ next_token (const char *p, const char *end, gsize *consumed, GString *val)
                 guint32 cp = 0;
                 for (int i = 1; i <= 4; i++)
                   {
-                    int h = hex_value (p[i]);
+                    int h = umk_hex_digit (p[i]);
                     if (h < 0)
                       return TOK_ERR;
                     cp = cp * 16 + (guint32) h;

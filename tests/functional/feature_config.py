@@ -11,9 +11,8 @@ import signal
 import subprocess
 
 import test_framework
-from test_framework import TestCase, node_path, read_from, size_of, wait_until
+from test_framework import TestCase, node_path, read_from, size_of, wait_for_start_up, wait_until
 
-DONE_LOADING = "init message: Done loading"
 OPTIONS_TSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
                            "umkoind-options.tsv")
 INERT = "no effect until"   # how the help of an accepted-but-unused option ends
@@ -65,14 +64,7 @@ class Config(TestCase):
         log = log or self.log
         offset = size_of(log)
         node.start(extra_args)
-
-        def done():
-            if DONE_LOADING in read_from(log, offset):
-                return True
-            if not node.running():
-                raise AssertionError(f"node exited during start-up:{node.diagnostics()}")
-            return False
-        wait_until(done)
+        wait_for_start_up(node, log, offset)
         node.process.send_signal(signal.SIGTERM)
         self.assertEqual(node.wait_for_exit(), 0, node.stderr_text())
         return read_from(log, offset)

@@ -5,26 +5,13 @@ result (umkoind's fork_daemon and token pipe).
 
 Usage: feature_daemon.py --node PATH/TO/umkoin-node
 """
-import fcntl
 import os
 import signal
 
 import test_framework
-from test_framework import TestCase, read_from, wait_until
+from test_framework import DONE_LOADING, TestCase, lock_is_free, read_from, wait_until
 
-DONE_LOADING = "init message: Done loading"
 STARTING = "Umkoin Core starting\n"   # umkoind's line before it forks
-
-
-def lock_is_free(chaindir):
-    fd = os.open(os.path.join(chaindir, ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
 
 
 def alive(pid):

@@ -9,23 +9,9 @@ import os
 import signal
 
 import test_framework
-from test_framework import TestCase, read_from, size_of, wait_until
+from test_framework import TestCase, lock_is_free, read_from, size_of, wait_for_start_up, wait_until
 
-DONE_LOADING = "init message: Done loading"
 CLIENT_NAME = "Umkoin Core"   # the name umkoind puts in this message
-
-
-def lock_is_free(chaindir):
-    """True when this process can take the datadir's lock the way the node
-    does (fcntl F_SETLK on .lock); the lock is let go again at once."""
-    fd = os.open(os.path.join(chaindir, ".lock"), os.O_RDWR)
-    try:
-        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
 
 
 class Lock(TestCase):
@@ -36,14 +22,7 @@ class Lock(TestCase):
         log = os.path.join(chaindir or node.chaindir, "debug.log")
         offset = size_of(log)
         node.start(extra_args)
-
-        def done():
-            if DONE_LOADING in read_from(log, offset):
-                return True
-            if not node.running():
-                raise AssertionError(f"{node.name} exited during start-up:{node.diagnostics()}")
-            return False
-        wait_until(done)
+        wait_for_start_up(node, log, offset)
 
     def sigterm(self, node):
         node.process.send_signal(signal.SIGTERM)

@@ -12,11 +12,10 @@ import subprocess
 import tempfile
 
 import test_framework
-from test_framework import TestCase, free_port, node_path, read_from, size_of, wait_until
+from test_framework import DONE_LOADING, TestCase, free_port, node_path, read_from, size_of, wait_until
 
 REGTEST_GENESIS = "60b48405c3efa2bd7aa6a8bc206e3369e58d15f60cba7a915769e9669758cb6d"
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ")
-DONE_LOADING = "init message: Done loading"
 
 
 def signal_pending(pid, signum):

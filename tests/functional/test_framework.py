@@ -161,6 +161,34 @@ def size_of(path):
         return 0
 
 
+DONE_LOADING = "init message: Done loading"
+
+
+def lock_is_free(chaindir):
+    """True when this process can take the datadir's lock the way the node
+    does (fcntl F_SETLK on .lock); the lock is let go again at once."""
+    fd = os.open(os.path.join(chaindir, ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def wait_for_start_up(node, log, offset=0, timeout=30):
+    """Waits until the node logs the end of its start-up in log (from
+    offset on); fails at once if it exits before."""
+    def done():
+        if DONE_LOADING in read_from(log, offset):
+            return True
+        if not node.running():
+            raise AssertionError(f"{node.name} exited during start-up:{node.diagnostics()}")
+        return False
+    wait_until(done, timeout=timeout)
+
+
 def _port_bindable(port):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         try:
