@@ -16,7 +16,6 @@ import time
 import unittest
 
 import test_framework
-from test_framework import rpc_available
 
 MAX_SIZE = 0x02000000   # Core's limit on a request body
 MAX_HEADERS_SIZE = 8192  # Core's limit on the request line and headers
@@ -34,7 +33,6 @@ if 'LSAN_OPTIONS' not in os.environ:
     atexit.register(os.unlink, _supp.name)
 
 
-@unittest.skipUnless(rpc_available(), 'umkoin-node has no RPC server')
 class BadInput(test_framework.TestCase):
     extra_args = [['-rpcservertimeout=2']]
 

@@ -19,7 +19,7 @@ import time
 import unittest
 
 import test_framework
-from test_framework import RPCError, rpc_available
+from test_framework import RPCError
 
 REGTEST_GENESIS = '60b48405c3efa2bd7aa6a8bc206e3369e58d15f60cba7a915769e9669758cb6d'
 
@@ -48,7 +48,6 @@ def post(node, body, auth='cookie', path='/', conn=None, headers=None):
     return node.http(body=body, auth=auth, path=path, conn=conn, headers=headers)
 
 
-@unittest.skipUnless(rpc_available(), 'umkoin-node has no RPC server')
 class Replies(test_framework.TestCase):
     """One node with cookie authentication."""
 
@@ -368,7 +367,6 @@ class Replies(test_framework.TestCase):
         self.assertIn(b'"value":50.00000000,"n":0,', body)
 
 
-@unittest.skipUnless(rpc_available(), 'umkoin-node has no RPC server')
 class Shutdown(test_framework.TestCase):
     def test_stop_removes_cookie(self):
         node = self.nodes[0]
@@ -393,7 +391,6 @@ class Shutdown(test_framework.TestCase):
             slow.close()
 
 
-@unittest.skipUnless(rpc_available(), 'umkoin-node has no RPC server')
 class UserPassword(test_framework.TestCase):
     defer_start = True
 
@@ -463,7 +460,6 @@ class UserPassword(test_framework.TestCase):
         self.assertEqual(post(node, '[{"method":"getblockcount","id":1}]')[0], 200)
 
 
-@unittest.skipUnless(rpc_available(), 'umkoin-node has no RPC server')
 class WorkQueue(test_framework.TestCase):
     # One worker and one waiting place: a third request while the worker is
     # busy and one waits is refused with Core's 503.
@@ -490,7 +486,6 @@ class WorkQueue(test_framework.TestCase):
                             for line in node.debug_log_lines()))
 
 
-@unittest.skipUnless(rpc_available(), 'umkoin-node has no RPC server')
 class Binding(test_framework.TestCase):
     defer_start = True
 

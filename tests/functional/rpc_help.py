@@ -8,7 +8,6 @@ import re
 import unittest
 
 import test_framework
-from test_framework import rpc_available
 
 # The methods implemented so far and their summary lines, which must be Umkoin
 # Core v31's exactly (umkoin-cli and other clients parse them).
@@ -36,7 +35,6 @@ LISTED = {
 HIDDEN = ['echo', 'echojson']
 
 
-@unittest.skipUnless(rpc_available(), 'umkoin-node has no RPC server')
 class Help(test_framework.TestCase):
     def test_list(self):
         text = self.nodes[0].help()

@@ -41,9 +41,6 @@ Linux the parent-death signal). Tests may run concurrently (meson runs them in
 parallel): temp dirs come from mkdtemp and ports are reserved across processes
 with lock files (see free_port).
 
-Until umkoin-node has its RPC server (`-help` lists `-rpcport`), start() passes
-only `-regtest -datadir=... -printtoconsole=0`, because the node rejects the
-network options; rpc_available() tells tests which case they are in.
 """
 
 import argparse
@@ -103,18 +100,6 @@ def node_path():
 def cli_path():
     """The umkoin-cli path, or None when it was not given."""
     return options().cli
-
-
-_help_cache = {}
-
-
-def rpc_available(binary=None):
-    """True once umkoin-node has an RPC server: its -help lists -rpcport."""
-    binary = binary or node_path()
-    if binary not in _help_cache:
-        r = subprocess.run([binary, '-help'], capture_output=True, text=True, timeout=60)
-        _help_cache[binary] = '-rpcport' in r.stdout
-    return _help_cache[binary]
 
 
 # ---------------------------------------------------------------- helpers
@@ -313,10 +298,9 @@ class TestNode:
     # ---- process
 
     def args(self, extra_args=None):
-        args = [self.binary, f'-{CHAIN}', f'-datadir={self.datadir}']
-        if rpc_available(self.binary):
-            args += [f'-rpcport={self.rpc_port}', f'-port={self.p2p_port}', *NETWORK_ARGS]
-        args.append('-printtoconsole=0')
+        args = [self.binary, f'-{CHAIN}', f'-datadir={self.datadir}',
+                f'-rpcport={self.rpc_port}', f'-port={self.p2p_port}', *NETWORK_ARGS,
+                '-printtoconsole=0']
         return args + list(self.extra_args if extra_args is None else extra_args)
 
     def start(self, extra_args=None):
@@ -548,9 +532,9 @@ class TestNode:
 
     def cli(self, *args, input=None, timeout=None):
         """Runs umkoin-cli -regtest -datadir=<datadir> ARGS...; returns the
-        CompletedProcess (text). Skips the test when no --cli was given."""
+        CompletedProcess (text). A test that needs the cli fails without --cli."""
         if not self.cli_binary:
-            raise unittest.SkipTest('no umkoin-cli given (--cli)')
+            raise AssertionError('this test needs umkoin-cli: pass --cli PATH')
         return subprocess.run([self.cli_binary, f'-{CHAIN}', f'-datadir={self.datadir}', *map(str, args)],
                               input=input, capture_output=True, text=True,
                               timeout=timeout or self.rpc_timeout)
