@@ -15,7 +15,7 @@ static const char *const networks[] = {
   "not_publicly_routable", "ipv4", "ipv6", "onion", "i2p", "cjdns", "internal",
 };
 
-static CliJson *
+static UmkValue *
 addrinfo_prepare (CliHandler *self, UmkArgs *args, const char *method, const char *const *params,
                   gsize n_params, GError **error)
 {
@@ -30,28 +30,28 @@ addrinfo_prepare (CliHandler *self, UmkArgs *args, const char *method, const cha
     }
   /* count 0: every address the node knows. */
   static const char *const all[] = { "0" };
-  CliJson *converted = cli_convert_positional ("getnodeaddresses", all, 1, error);
+  UmkValue *converted = cli_convert_positional ("getnodeaddresses", all, 1, error);
   if (converted == NULL)
     return NULL;
   return cli_rpc_request ("getnodeaddresses", converted, 1);
 }
 
-static CliJson *
-addrinfo_process (CliHandler *self, const CliJson *answer, GError **error)
+static UmkValue *
+addrinfo_process (CliHandler *self, const UmkValue *answer, GError **error)
 {
   (void) self;
-  if (!cli_json_is_null (cli_json_get (answer, "error")))
-    return cli_json_copy (answer);
-  const CliJson *nodes = cli_json_get (answer, "result");
-  CliJsonType t = cli_json_type (nodes);
-  if (t != CLI_JSON_ARRAY && t != CLI_JSON_OBJECT)
+  if (!umk_value_is_null (umk_value_get (answer, "error")))
+    return umk_value_copy (answer);
+  const UmkValue *nodes = umk_value_get (answer, "result");
+  UmkValueType t = umk_value_type (nodes);
+  if (t != UMK_VALUE_ARRAY && t != UMK_VALUE_OBJECT)
     {
       g_set_error_literal (error, CLI_ERROR, CLI_ERROR_FAILED,
                            "JSON value is not an object or array as expected");
       return NULL;
     }
-  if (cli_json_size (nodes) > 0
-      && cli_json_is_null (cli_json_get (cli_json_at (nodes, 0), "network")))
+  if (umk_value_size (nodes) > 0
+      && umk_value_is_null (umk_value_get (umk_value_at (nodes, 0), "network")))
     {
       g_set_error_literal (error, CLI_ERROR, CLI_ERROR_FAILED,
                            "-addrinfo requires umkoind server to be running v22.0 and up");
@@ -59,11 +59,11 @@ addrinfo_process (CliHandler *self, const CliJson *answer, GError **error)
     }
 
   guint64 counts[G_N_ELEMENTS (networks)] = { 0 };
-  for (gsize i = 0; i < cli_json_size (nodes); i++)
+  for (gsize i = 0; i < umk_value_size (nodes); i++)
     {
       g_autoptr (GError) local = NULL;
       const char *name
-          = cli_json_get_str (cli_json_get (cli_json_at (nodes, i), "network"), &local);
+          = umk_value_get_str (umk_value_get (umk_value_at (nodes, i), "network"), &local);
       if (name == NULL)
         {
           g_set_error_literal (error, CLI_ERROR, CLI_ERROR_FAILED, local->message);
@@ -74,18 +74,18 @@ addrinfo_process (CliHandler *self, const CliJson *answer, GError **error)
           counts[n]++;
     }
 
-  CliJson *addresses = cli_json_new_object ();
+  UmkValue *addresses = umk_value_new_object ();
   guint64 total = 0;
   for (gsize n = 1; n + 1 < G_N_ELEMENTS (networks); n++)
     {
       g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, counts[n]);
-      cli_json_push (addresses, networks[n], cli_json_new_number (count));
+      umk_value_push (addresses, networks[n], umk_value_new_number (count));
       total += counts[n];
     }
   g_autofree char *total_text = g_strdup_printf ("%" G_GUINT64_FORMAT, total);
-  cli_json_push (addresses, "total", cli_json_new_number (total_text));
-  CliJson *result = cli_json_new_object ();
-  cli_json_push (result, "addresses_known", addresses);
+  umk_value_push (addresses, "total", umk_value_new_number (total_text));
+  UmkValue *result = umk_value_new_object ();
+  umk_value_push (result, "addresses_known", addresses);
   return cli_rpc_reply (result);
 }
 
@@ -104,7 +104,7 @@ typedef struct
   char *address; /* the new address the blocks pay to */
 } GenerateHandler;
 
-static CliJson *
+static UmkValue *
 generate_prepare (CliHandler *self, UmkArgs *args, const char *method, const char *const *params,
                   gsize n_params, GError **error)
 {
@@ -114,28 +114,28 @@ generate_prepare (CliHandler *self, UmkArgs *args, const char *method, const cha
   g_return_val_if_fail (n_params >= 2, NULL);
   g_free (gh->address);
   gh->address = g_strdup (params[1]);
-  CliJson *converted = cli_convert_positional ("generatetoaddress", params, n_params, error);
+  UmkValue *converted = cli_convert_positional ("generatetoaddress", params, n_params, error);
   if (converted == NULL)
     return NULL;
   return cli_rpc_request ("generatetoaddress", converted, 1);
 }
 
-static CliJson *
-generate_process (CliHandler *self, const CliJson *answer, GError **error)
+static UmkValue *
+generate_process (CliHandler *self, const UmkValue *answer, GError **error)
 {
   GenerateHandler *gh = (GenerateHandler *) self;
-  if (cli_json_type (answer) != CLI_JSON_OBJECT)
+  if (umk_value_type (answer) != UMK_VALUE_OBJECT)
     {
       g_set_error (error, CLI_ERROR, CLI_ERROR_FAILED,
                    "JSON value of type %s is not of expected type object",
-                   cli_json_type_name (cli_json_type (answer)));
+                   umk_value_type_name (umk_value_type (answer)));
       return NULL;
     }
   /* As in Core, only the result is kept: an error from the node shows as
    * "blocks": null. */
-  CliJson *result = cli_json_new_object ();
-  cli_json_push (result, "address", cli_json_new_string (gh->address ? gh->address : ""));
-  cli_json_push (result, "blocks", cli_json_copy (cli_json_get (answer, "result")));
+  UmkValue *result = umk_value_new_object ();
+  umk_value_push (result, "address", umk_value_new_string (gh->address ? gh->address : ""));
+  umk_value_push (result, "blocks", umk_value_copy (umk_value_get (answer, "result")));
   return cli_rpc_reply (result);
 }
 

@@ -411,39 +411,39 @@ find_by_name (const char *method, const char *name)
 }
 
 /* One word as the parameter p wants it; NULL with error for bad JSON. */
-static CliJson *
+static UmkValue *
 convert_word (const ConvertParam *p, const char *word, GError **error)
 {
   if (p == NULL || p->format == PARAM_STRING)
-    return cli_json_new_string (word);
-  CliJson *v = cli_json_read (word, strlen (word));
+    return umk_value_new_string (word);
+  UmkValue *v = umk_value_read (word, strlen (word));
   if (v != NULL)
     return v;
   if (p->format == PARAM_JSON_OR_STRING)
-    return cli_json_new_string (word);
+    return umk_value_new_string (word);
   g_set_error (error, CLI_ERROR, CLI_ERROR_FAILED, "Error parsing JSON: %s", word);
   return NULL;
 }
 
-CliJson *
+UmkValue *
 cli_convert_positional (const char *method, const char *const *args, gsize n, GError **error)
 {
-  g_autoptr (CliJson) params = cli_json_new_array ();
+  g_autoptr (UmkValue) params = umk_value_new_array ();
   for (gsize i = 0; i < n; i++)
     {
-      CliJson *v = convert_word (find_by_position (method, i), args[i], error);
+      UmkValue *v = convert_word (find_by_position (method, i), args[i], error);
       if (v == NULL)
         return NULL;
-      cli_json_append (params, v);
+      umk_value_append (params, v);
     }
   return g_steal_pointer (&params);
 }
 
-CliJson *
+UmkValue *
 cli_convert_named (const char *method, const char *const *args, gsize n, GError **error)
 {
-  g_autoptr (CliJson) params = cli_json_new_object ();
-  g_autoptr (CliJson) positional = cli_json_new_array ();
+  g_autoptr (UmkValue) params = umk_value_new_object ();
+  g_autoptr (UmkValue) positional = umk_value_new_array ();
 
   for (gsize i = 0; i < n; i++)
     {
@@ -451,11 +451,11 @@ cli_convert_named (const char *method, const char *const *args, gsize n, GError 
       const char *eq = strchr (word, '=');
       if (eq == NULL)
         {
-          CliJson *v
-              = convert_word (find_by_position (method, cli_json_size (positional)), word, error);
+          UmkValue *v
+              = convert_word (find_by_position (method, umk_value_size (positional)), word, error);
           if (v == NULL)
             return NULL;
-          cli_json_append (positional, v);
+          umk_value_append (positional, v);
           continue;
         }
 
@@ -466,34 +466,34 @@ cli_convert_named (const char *method, const char *const *args, gsize n, GError 
         {
           /* Not a name the method has: maybe a positional value that happens
            * to contain '=' (a JSON array of "k=v" strings, a wallet name). */
-          const ConvertParam *next = find_by_position (method, cli_json_size (positional));
+          const ConvertParam *next = find_by_position (method, umk_value_size (positional));
           if (next != NULL && next->format == PARAM_JSON)
             {
-              CliJson *whole = cli_json_read (word, strlen (word));
+              UmkValue *whole = umk_value_read (word, strlen (word));
               if (whole != NULL)
                 {
-                  cli_json_append (positional, whole);
+                  umk_value_append (positional, whole);
                   continue;
                 }
             }
           else if (next != NULL && next->format == PARAM_STRING)
             {
-              cli_json_append (positional, cli_json_new_string (word));
+              umk_value_append (positional, umk_value_new_string (word));
               continue;
             }
         }
 
-      CliJson *v = convert_word (named, value, error);
+      UmkValue *v = convert_word (named, value, error);
       if (v == NULL)
         return NULL;
       /* A later value for the same name replaces the earlier one, so scripts
        * can append overrides. */
-      cli_json_push (params, name, v);
+      umk_value_push (params, name, v);
     }
 
   /* Added at the end even if "args=" was given by name: the node then
    * reports the clash rather than the client hiding one of them. */
-  if (cli_json_size (positional) > 0)
-    cli_json_push_end (params, "args", g_steal_pointer (&positional));
+  if (umk_value_size (positional) > 0)
+    umk_value_push_end (params, "args", g_steal_pointer (&positional));
   return g_steal_pointer (&params);
 }

@@ -8,15 +8,15 @@
  */
 #pragma once
 
-#include "cli/cli-json.h"
+#include "common/value.h"
 
 #include <glib.h>
 
 /* Returns: a JSON array of args[0..n) converted for method (Core's
  * RPCConvertValues), or NULL with error "Error parsing JSON: <word>" when a
  * JSON parameter does not parse. */
-CliJson *cli_convert_positional (const char *method, const char *const *args, gsize n,
-                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+UmkValue *cli_convert_positional (const char *method, const char *const *args, gsize n,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Returns: a JSON object for -named (Core's RPCConvertNamedValues): "name=value"
  * words become members (a later name replaces an earlier one), other words
@@ -24,5 +24,5 @@ CliJson *cli_convert_positional (const char *method, const char *const *args, gs
  * '=' whose name the method does not know counts as positional when the next
  * positional parameter wants a string, or wants JSON and the whole word parses.
  * NULL with error as cli_convert_positional(). */
-CliJson *cli_convert_named (const char *method, const char *const *args, gsize n,
-                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+UmkValue *cli_convert_named (const char *method, const char *const *args, gsize n,
+                             GError **error) G_GNUC_WARN_UNUSED_RESULT;

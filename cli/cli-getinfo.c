@@ -19,7 +19,7 @@ enum
   N_IDS
 };
 
-static CliJson *
+static UmkValue *
 getinfo_prepare (CliHandler *self, UmkArgs *args, const char *method, const char *const *params,
                  gsize n_params, GError **error)
 {
@@ -34,28 +34,28 @@ getinfo_prepare (CliHandler *self, UmkArgs *args, const char *method, const char
     }
   static const char *const methods[N_IDS]
       = { "getnetworkinfo", "getblockchaininfo", "getwalletinfo", "getbalances" };
-  CliJson *batch = cli_json_new_array ();
+  UmkValue *batch = umk_value_new_array ();
   for (int id = 0; id < N_IDS; id++)
-    cli_json_append (batch, cli_rpc_request (methods[id], NULL, id));
+    umk_value_append (batch, cli_rpc_request (methods[id], NULL, id));
   return batch;
 }
 
 /* Core's JSONRPCProcessBatchReply: the members by id; missing ones are null. */
 static gboolean
-sort_batch (const CliJson *answer, const CliJson **batch, GError **error)
+sort_batch (const UmkValue *answer, const UmkValue **batch, GError **error)
 {
-  if (cli_json_type (answer) != CLI_JSON_ARRAY)
+  if (umk_value_type (answer) != UMK_VALUE_ARRAY)
     {
       g_set_error_literal (error, CLI_ERROR, CLI_ERROR_FAILED, "Batch must be an array");
       return FALSE;
     }
-  gsize n = cli_json_size (answer);
+  gsize n = umk_value_size (answer);
   for (gsize i = 0; i < N_IDS; i++)
-    batch[i] = cli_json_null ();
+    batch[i] = umk_value_null ();
   for (gsize i = 0; i < n; i++)
     {
-      const CliJson *rec = cli_json_at (answer, i);
-      if (cli_json_type (rec) != CLI_JSON_OBJECT)
+      const UmkValue *rec = umk_value_at (answer, i);
+      if (umk_value_type (rec) != UMK_VALUE_OBJECT)
         {
           g_set_error_literal (error, CLI_ERROR, CLI_ERROR_FAILED,
                                "Batch member must be an object");
@@ -63,7 +63,7 @@ sort_batch (const CliJson *answer, const CliJson **batch, GError **error)
         }
       int id;
       g_autoptr (GError) local = NULL;
-      if (!cli_json_get_int (cli_json_get (rec, "id"), &id, &local))
+      if (!umk_value_get_int (umk_value_get (rec, "id"), &id, &local))
         {
           g_set_error_literal (error, CLI_ERROR, CLI_ERROR_FAILED, local->message);
           return FALSE;
@@ -83,68 +83,68 @@ sort_batch (const CliJson *answer, const CliJson **batch, GError **error)
 
 /* TRUE when the member's error is the node saying it has no such method. */
 static gboolean
-method_missing (const CliJson *member)
+method_missing (const UmkValue *member)
 {
   int code;
-  return cli_json_get_int (cli_json_get (cli_json_get (member, "error"), "code"), &code, NULL)
+  return umk_value_get_int (umk_value_get (umk_value_get (member, "error"), "code"), &code, NULL)
          && code == RPC_METHOD_NOT_FOUND;
 }
 
 static void
-push_copy (CliJson *obj, const char *key, const CliJson *value)
+push_copy (UmkValue *obj, const char *key, const UmkValue *value)
 {
-  cli_json_push (obj, key, cli_json_copy (value));
+  umk_value_push (obj, key, umk_value_copy (value));
 }
 
-static CliJson *
-getinfo_process (CliHandler *self, const CliJson *answer, GError **error)
+static UmkValue *
+getinfo_process (CliHandler *self, const UmkValue *answer, GError **error)
 {
   (void) self;
-  const CliJson *batch[N_IDS];
+  const UmkValue *batch[N_IDS];
   if (!sort_batch (answer, batch, error))
     return NULL;
 
   /* The node-wide calls must work (Core passes their errors on); the wallet
    * calls may fail when no wallet is loaded. */
   for (int id = ID_NETWORKINFO; id <= ID_BLOCKCHAININFO; id++)
-    if (!cli_json_is_null (cli_json_get (batch[id], "error")))
+    if (!umk_value_is_null (umk_value_get (batch[id], "error")))
       {
         if (!method_missing (batch[id]))
-          return cli_json_copy (batch[id]);
-        batch[id] = cli_json_null ();
+          return umk_value_copy (batch[id]);
+        batch[id] = umk_value_null ();
       }
 
-  const CliJson *net = cli_json_get (batch[ID_NETWORKINFO], "result");
-  const CliJson *chain = cli_json_get (batch[ID_BLOCKCHAININFO], "result");
-  const CliJson *wallet = cli_json_get (batch[ID_WALLETINFO], "result");
-  const CliJson *balances = cli_json_get (batch[ID_BALANCES], "result");
+  const UmkValue *net = umk_value_get (batch[ID_NETWORKINFO], "result");
+  const UmkValue *chain = umk_value_get (batch[ID_BLOCKCHAININFO], "result");
+  const UmkValue *wallet = umk_value_get (batch[ID_WALLETINFO], "result");
+  const UmkValue *balances = umk_value_get (batch[ID_BALANCES], "result");
 
-  CliJson *result = cli_json_new_object ();
-  push_copy (result, "version", cli_json_get (net, "version"));
-  push_copy (result, "blocks", cli_json_get (chain, "blocks"));
-  push_copy (result, "headers", cli_json_get (chain, "headers"));
-  push_copy (result, "verificationprogress", cli_json_get (chain, "verificationprogress"));
-  push_copy (result, "timeoffset", cli_json_get (net, "timeoffset"));
-  CliJson *connections = cli_json_new_object ();
-  push_copy (connections, "in", cli_json_get (net, "connections_in"));
-  push_copy (connections, "out", cli_json_get (net, "connections_out"));
-  push_copy (connections, "total", cli_json_get (net, "connections"));
-  cli_json_push (result, "connections", connections);
-  push_copy (result, "networks", cli_json_get (net, "networks"));
-  push_copy (result, "difficulty", cli_json_get (chain, "difficulty"));
-  push_copy (result, "chain", cli_json_get (chain, "chain"));
-  if (!cli_json_is_null (wallet))
+  UmkValue *result = umk_value_new_object ();
+  push_copy (result, "version", umk_value_get (net, "version"));
+  push_copy (result, "blocks", umk_value_get (chain, "blocks"));
+  push_copy (result, "headers", umk_value_get (chain, "headers"));
+  push_copy (result, "verificationprogress", umk_value_get (chain, "verificationprogress"));
+  push_copy (result, "timeoffset", umk_value_get (net, "timeoffset"));
+  UmkValue *connections = umk_value_new_object ();
+  push_copy (connections, "in", umk_value_get (net, "connections_in"));
+  push_copy (connections, "out", umk_value_get (net, "connections_out"));
+  push_copy (connections, "total", umk_value_get (net, "connections"));
+  umk_value_push (result, "connections", connections);
+  push_copy (result, "networks", umk_value_get (net, "networks"));
+  push_copy (result, "difficulty", umk_value_get (chain, "difficulty"));
+  push_copy (result, "chain", umk_value_get (chain, "chain"));
+  if (!umk_value_is_null (wallet))
     {
-      cli_json_push (result, "has_wallet", cli_json_new_bool (TRUE));
-      push_copy (result, "keypoolsize", cli_json_get (wallet, "keypoolsize"));
-      push_copy (result, "walletname", cli_json_get (wallet, "walletname"));
-      if (!cli_json_is_null (cli_json_get (wallet, "unlocked_until")))
-        push_copy (result, "unlocked_until", cli_json_get (wallet, "unlocked_until"));
+      umk_value_push (result, "has_wallet", umk_value_new_bool (TRUE));
+      push_copy (result, "keypoolsize", umk_value_get (wallet, "keypoolsize"));
+      push_copy (result, "walletname", umk_value_get (wallet, "walletname"));
+      if (!umk_value_is_null (umk_value_get (wallet, "unlocked_until")))
+        push_copy (result, "unlocked_until", umk_value_get (wallet, "unlocked_until"));
     }
-  if (!cli_json_is_null (balances))
-    push_copy (result, "balance", cli_json_get (cli_json_get (balances, "mine"), "trusted"));
-  push_copy (result, "relayfee", cli_json_get (net, "relayfee"));
-  push_copy (result, "warnings", cli_json_get (net, "warnings"));
+  if (!umk_value_is_null (balances))
+    push_copy (result, "balance", umk_value_get (umk_value_get (balances, "mine"), "trusted"));
+  push_copy (result, "relayfee", umk_value_get (net, "relayfee"));
+  push_copy (result, "warnings", umk_value_get (net, "warnings"));
   return cli_rpc_reply (result);
 }
 
@@ -156,37 +156,37 @@ cli_getinfo_handler (void)
 }
 
 gboolean
-cli_getinfo_add_wallet_balances (UmkArgs *args, CliJson *result, GError **error)
+cli_getinfo_add_wallet_balances (UmkArgs *args, UmkValue *result, GError **error)
 {
   CliHandler *rh = cli_default_handler ();
-  g_autoptr (CliJson) listwallets = cli_rpc_call (args, rh, "listwallets", NULL, 0, NULL, error);
+  g_autoptr (UmkValue) listwallets = cli_rpc_call (args, rh, "listwallets", NULL, 0, NULL, error);
   if (listwallets == NULL)
     return FALSE;
-  if (!cli_json_is_null (cli_json_get (listwallets, "error")))
+  if (!umk_value_is_null (umk_value_get (listwallets, "error")))
     return TRUE;
-  const CliJson *wallets = cli_json_get (listwallets, "result");
-  if (cli_json_size (wallets) <= 1)
+  const UmkValue *wallets = umk_value_get (listwallets, "result");
+  if (umk_value_size (wallets) <= 1)
     return TRUE;
 
-  g_autoptr (CliJson) balances = cli_json_new_object ();
-  for (gsize i = 0; i < cli_json_size (wallets); i++)
+  g_autoptr (UmkValue) balances = umk_value_new_object ();
+  for (gsize i = 0; i < umk_value_size (wallets); i++)
     {
       g_autoptr (GError) local = NULL;
-      const char *name = cli_json_get_str (cli_json_at (wallets, i), &local);
+      const char *name = umk_value_get_str (umk_value_at (wallets, i), &local);
       if (name == NULL)
         {
           g_set_error_literal (error, CLI_ERROR, CLI_ERROR_FAILED, local->message);
           return FALSE;
         }
-      g_autoptr (CliJson) getbalances
+      g_autoptr (UmkValue) getbalances
           = cli_rpc_call (args, rh, "getbalances", NULL, 0, name, error);
       if (getbalances == NULL)
         return FALSE;
-      const CliJson *trusted
-          = cli_json_get (cli_json_get (cli_json_get (getbalances, "result"), "mine"), "trusted");
-      cli_json_push (balances, name, cli_json_copy (trusted));
+      const UmkValue *trusted = umk_value_get (
+          umk_value_get (umk_value_get (getbalances, "result"), "mine"), "trusted");
+      umk_value_push (balances, name, umk_value_copy (trusted));
     }
-  cli_json_push (result, "balances", g_steal_pointer (&balances));
+  umk_value_push (result, "balances", g_steal_pointer (&balances));
   return TRUE;
 }
 
@@ -211,15 +211,15 @@ typedef struct
 /* The "Proxies:" line: each proxy once, in order of first use, with the
  * networks that use it. */
 static void
-append_proxies (GString *out, const CliJson *networks)
+append_proxies (GString *out, const UmkValue *networks)
 {
   g_autoptr (GPtrArray) proxies = g_ptr_array_new (); /* const char *, borrowed */
   g_autoptr (GHashTable) names
       = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
-  for (gsize i = 0; i < cli_json_size (networks); i++)
+  for (gsize i = 0; i < umk_value_size (networks); i++)
     {
-      const CliJson *network = cli_json_at (networks, i);
-      const char *proxy = cli_json_val_str (cli_json_get (network, "proxy"));
+      const UmkValue *network = umk_value_at (networks, i);
+      const char *proxy = umk_value_val_str (umk_value_get (network, "proxy"));
       if (proxy[0] == '\0')
         continue;
       GPtrArray *list = g_hash_table_lookup (names, proxy);
@@ -229,7 +229,7 @@ append_proxies (GString *out, const CliJson *networks)
           g_hash_table_insert (names, (gpointer) proxy, list);
           g_ptr_array_add (proxies, (gpointer) proxy);
         }
-      g_ptr_array_add (list, (gpointer) cli_json_val_str (cli_json_get (network, "name")));
+      g_ptr_array_add (list, (gpointer) umk_value_val_str (umk_value_get (network, "name")));
     }
   g_string_append (out, "Proxies: ");
   if (proxies->len == 0)
@@ -247,9 +247,9 @@ append_proxies (GString *out, const CliJson *networks)
 }
 
 char *
-cli_getinfo_format (UmkArgs *args, const CliJson *result, GError **error)
+cli_getinfo_format (UmkArgs *args, const UmkValue *result, GError **error)
 {
-  if (!cli_json_is_null (cli_json_get (result, "error")))
+  if (!umk_value_is_null (umk_value_get (result, "error")))
     return NULL;
 
   gboolean colorize = isatty (STDOUT_FILENO);
@@ -268,20 +268,20 @@ cli_getinfo_format (UmkArgs *args, const CliJson *result, GError **error)
   if (colorize)
     c = (Colors){ "\x1B[0m", "\x1B[32m", "\x1B[34m", "\x1B[33m", "\x1B[35m", "\x1B[36m" };
 
-#define VAL(v) cli_json_val_str (v)
-#define GET(k) cli_json_get (result, k)
+#define VAL(v) umk_value_val_str (v)
+#define GET(k) umk_value_get (result, k)
   GString *out = g_string_new (NULL);
   g_string_append_printf (out, "%sChain: %s%s\n", c.blue, VAL (GET ("chain")), c.reset);
   g_string_append_printf (out, "Blocks: %s\n", VAL (GET ("blocks")));
   g_string_append_printf (out, "Headers: %s\n", VAL (GET ("headers")));
 
   /* A node without getblockchaininfo yet has no progress to show. */
-  const CliJson *progress_value = GET ("verificationprogress");
+  const UmkValue *progress_value = GET ("verificationprogress");
   g_string_append (out, "Verification progress: ");
-  if (!cli_json_is_null (progress_value))
+  if (!umk_value_is_null (progress_value))
     {
       double progress;
-      if (!cli_json_get_real (progress_value, &progress, error))
+      if (!umk_value_get_real (progress_value, &progress, error))
         {
           g_string_free (out, TRUE);
           return NULL;
@@ -297,16 +297,16 @@ cli_getinfo_format (UmkArgs *args, const CliJson *result, GError **error)
   g_string_append_c (out, '\n');
   g_string_append_printf (out, "Difficulty: %s\n\n", VAL (GET ("difficulty")));
 
-  const CliJson *conns = GET ("connections");
+  const UmkValue *conns = GET ("connections");
   g_string_append_printf (out, "%sNetwork: in %s, out %s, total %s%s\n", c.green,
-                          VAL (cli_json_get (conns, "in")), VAL (cli_json_get (conns, "out")),
-                          VAL (cli_json_get (conns, "total")), c.reset);
+                          VAL (umk_value_get (conns, "in")), VAL (umk_value_get (conns, "out")),
+                          VAL (umk_value_get (conns, "total")), c.reset);
   g_string_append_printf (out, "Version: %s\n", VAL (GET ("version")));
   g_string_append_printf (out, "Time offset (s): %s\n", VAL (GET ("timeoffset")));
 
-  const CliJson *networks = GET ("networks");
-  CliJsonType nt = cli_json_type (networks);
-  if (nt != CLI_JSON_NULL && nt != CLI_JSON_ARRAY && nt != CLI_JSON_OBJECT)
+  const UmkValue *networks = GET ("networks");
+  UmkValueType nt = umk_value_type (networks);
+  if (nt != UMK_VALUE_NULL && nt != UMK_VALUE_ARRAY && nt != UMK_VALUE_OBJECT)
     {
       g_string_free (out, TRUE);
       g_set_error_literal (error, CLI_ERROR, CLI_ERROR_FAILED,
@@ -317,29 +317,29 @@ cli_getinfo_format (UmkArgs *args, const CliJson *result, GError **error)
   g_string_append_printf (out, "Min tx relay fee rate (%s/kvB): %s\n\n", CURRENCY_UNIT,
                           VAL (GET ("relayfee")));
 
-  if (!cli_json_is_null (GET ("has_wallet")))
+  if (!umk_value_is_null (GET ("has_wallet")))
     {
       const char *walletname = VAL (GET ("walletname"));
       g_string_append_printf (out, "%sWallet: %s%s\n", c.magenta,
                               walletname[0] ? walletname : "\"\"", c.reset);
       g_string_append_printf (out, "Keypool size: %s\n", VAL (GET ("keypoolsize")));
-      if (!cli_json_is_null (GET ("unlocked_until")))
+      if (!umk_value_is_null (GET ("unlocked_until")))
         g_string_append_printf (out, "Unlocked until: %s\n", VAL (GET ("unlocked_until")));
     }
-  if (!cli_json_is_null (GET ("balance")))
+  if (!umk_value_is_null (GET ("balance")))
     g_string_append_printf (out, "%sBalance:%s %s\n\n", c.cyan, c.reset, VAL (GET ("balance")));
 
-  const CliJson *balances = GET ("balances");
-  if (!cli_json_is_null (balances))
+  const UmkValue *balances = GET ("balances");
+  if (!umk_value_is_null (balances))
     {
       g_string_append_printf (out, "%sBalances%s\n", c.cyan, c.reset);
       gsize width = 10;
-      for (gsize i = 0; i < cli_json_size (balances); i++)
-        width = MAX (width, strlen (VAL (cli_json_at (balances, i))));
-      for (gsize i = 0; i < cli_json_size (balances); i++)
+      for (gsize i = 0; i < umk_value_size (balances); i++)
+        width = MAX (width, strlen (VAL (umk_value_at (balances, i))));
+      for (gsize i = 0; i < umk_value_size (balances); i++)
         {
-          const GString *name = cli_json_key_at (balances, i);
-          g_string_append_printf (out, "%*s %s\n", (int) width, VAL (cli_json_at (balances, i)),
+          const GString *name = umk_value_key_at (balances, i);
+          g_string_append_printf (out, "%*s %s\n", (int) width, VAL (umk_value_at (balances, i)),
                                   name->len ? name->str : "\"\"");
         }
       g_string_append_c (out, '\n');

@@ -9,7 +9,7 @@
  */
 #pragma once
 
-#include "cli/cli-json.h"
+#include "common/value.h"
 #include "cli/cli-rpc.h"
 #include "common/args.h"
 
@@ -21,11 +21,11 @@ CliHandler *cli_getinfo_handler (void);
  * to result (listwallets, then getbalances per wallet). Nothing is added
  * when listwallets fails or lists at most one wallet.
  * Returns: FALSE with error when a call fails to connect or a reply is malformed. */
-gboolean cli_getinfo_add_wallet_balances (UmkArgs *args, CliJson *result, GError **error);
+gboolean cli_getinfo_add_wallet_balances (UmkArgs *args, UmkValue *result, GError **error);
 
 /* Returns: the report for result (the handler's "result"), with colours
  * per -color (always, never, or auto: when stdout is a terminal); NULL with
  * error for another -color value or a malformed field; NULL without error
  * when result has an "error" member (Core then prints result as JSON). */
-char *cli_getinfo_format (UmkArgs *args, const CliJson *result,
+char *cli_getinfo_format (UmkArgs *args, const UmkValue *result,
                           GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -21,24 +21,24 @@
 
 G_DEFINE_QUARK (umk_cli_error_quark, cli_error)
 
-CliJson *
-cli_rpc_request (const char *method, CliJson *params, int id)
+UmkValue *
+cli_rpc_request (const char *method, UmkValue *params, int id)
 {
-  CliJson *request = cli_json_new_object ();
-  cli_json_push (request, "method", cli_json_new_string (method));
-  cli_json_push (request, "params", params ? params : cli_json_new_null ());
-  cli_json_push (request, "id", cli_json_new_int (id));
-  cli_json_push (request, "jsonrpc", cli_json_new_string ("2.0"));
+  UmkValue *request = umk_value_new_object ();
+  umk_value_push (request, "method", umk_value_new_string (method));
+  umk_value_push (request, "params", params ? params : umk_value_new_null ());
+  umk_value_push (request, "id", umk_value_new_int (id));
+  umk_value_push (request, "jsonrpc", umk_value_new_string ("2.0"));
   return request;
 }
 
-CliJson *
-cli_rpc_reply (CliJson *result)
+UmkValue *
+cli_rpc_reply (UmkValue *result)
 {
-  CliJson *reply = cli_json_new_object ();
-  cli_json_push (reply, "jsonrpc", cli_json_new_string ("2.0"));
-  cli_json_push (reply, "result", result);
-  cli_json_push (reply, "id", cli_json_new_int (1));
+  UmkValue *reply = umk_value_new_object ();
+  umk_value_push (reply, "jsonrpc", umk_value_new_string ("2.0"));
+  umk_value_push (reply, "result", result);
+  umk_value_push (reply, "id", umk_value_new_int (1));
   return reply;
 }
 
@@ -53,31 +53,31 @@ cli_rpc_wallet_name (UmkArgs *args)
 
 /* ---- The default handler ---------------------------------------------- */
 
-static CliJson *
+static UmkValue *
 default_prepare (CliHandler *self, UmkArgs *args, const char *method, const char *const *params,
                  gsize n_params, GError **error)
 {
   (void) self;
-  CliJson *converted = umk_args_get_bool (args, "-named", FALSE)
-                           ? cli_convert_named (method, params, n_params, error)
-                           : cli_convert_positional (method, params, n_params, error);
+  UmkValue *converted = umk_args_get_bool (args, "-named", FALSE)
+                            ? cli_convert_named (method, params, n_params, error)
+                            : cli_convert_positional (method, params, n_params, error);
   if (converted == NULL)
     return NULL;
   return cli_rpc_request (method, converted, 1);
 }
 
-static CliJson *
-default_process (CliHandler *self, const CliJson *answer, GError **error)
+static UmkValue *
+default_process (CliHandler *self, const UmkValue *answer, GError **error)
 {
   (void) self;
-  if (cli_json_type (answer) != CLI_JSON_OBJECT)
+  if (umk_value_type (answer) != UMK_VALUE_OBJECT)
     {
       g_set_error (error, CLI_ERROR, CLI_ERROR_FAILED,
                    "JSON value of type %s is not of expected type object",
-                   cli_json_type_name (cli_json_type (answer)));
+                   umk_value_type_name (umk_value_type (answer)));
       return NULL;
     }
-  return cli_json_copy (answer);
+  return umk_value_copy (answer);
 }
 
 CliHandler *
@@ -176,7 +176,7 @@ endpoint_for (const char *wallet)
 /* ---- One call ---------------------------------------------------------- */
 
 /* Core's CallRPC. */
-static CliJson *
+static UmkValue *
 call_once (UmkArgs *args, CliHandler *handler, const char *method, const char *const *params,
            gsize n_params, const char *wallet, GError **error)
 {
@@ -229,10 +229,10 @@ call_once (UmkArgs *args, CliHandler *handler, const char *method, const char *c
     }
   g_autofree char *auth = g_base64_encode ((const guchar *) user_pass, strlen (user_pass));
 
-  g_autoptr (CliJson) request = handler->prepare (handler, args, method, params, n_params, error);
+  g_autoptr (UmkValue) request = handler->prepare (handler, args, method, params, n_params, error);
   if (request == NULL)
     return NULL;
-  g_autofree char *request_text = cli_json_to_string (request, 0);
+  g_autofree char *request_text = umk_value_to_string (request, 0);
   g_autofree char *body = g_strconcat (request_text, "\n", NULL);
   g_autofree char *endpoint = endpoint_for (wallet);
 
@@ -297,18 +297,18 @@ call_once (UmkArgs *args, CliHandler *handler, const char *method, const char *c
       return NULL;
     }
 
-  g_autoptr (CliJson) answer = cli_json_read (answer_text, body_len);
+  g_autoptr (UmkValue) answer = umk_value_read (answer_text, body_len);
   if (answer == NULL)
     {
       g_set_error_literal (error, CLI_ERROR, CLI_ERROR_FAILED, "couldn't parse reply from server");
       return NULL;
     }
-  CliJson *processed = handler->process (handler, answer, error);
+  UmkValue *processed = handler->process (handler, answer, error);
   if (processed == NULL)
     return NULL;
-  if (cli_json_size (processed) == 0)
+  if (umk_value_size (processed) == 0)
     {
-      cli_json_free (processed);
+      umk_value_free (processed);
       g_set_error_literal (error, CLI_ERROR, CLI_ERROR_FAILED,
                            "expected reply to have result, error and id properties");
       return NULL;
@@ -316,7 +316,7 @@ call_once (UmkArgs *args, CliHandler *handler, const char *method, const char *c
   return processed;
 }
 
-CliJson *
+UmkValue *
 cli_rpc_call (UmkArgs *args, CliHandler *handler, const char *method, const char *const *params,
               gsize n_params, const char *wallet, GError **error)
 {
@@ -327,24 +327,24 @@ cli_rpc_call (UmkArgs *args, CliHandler *handler, const char *method, const char
   for (;;)
     {
       g_autoptr (GError) local = NULL;
-      CliJson *reply = call_once (args, handler, method, params, n_params, wallet, &local);
+      UmkValue *reply = call_once (args, handler, method, params, n_params, wallet, &local);
       if (reply != NULL && wait)
         {
           /* A node still loading answers -28; with -rpcwait that is one
            * more reason to wait. */
-          const CliJson *err = cli_json_get (reply, "error");
-          if (!cli_json_is_null (err))
+          const UmkValue *err = umk_value_get (reply, "error");
+          if (!umk_value_is_null (err))
             {
               int code;
-              if (!cli_json_get_int (cli_json_get (err, "code"), &code, &local))
+              if (!umk_value_get_int (umk_value_get (err, "code"), &code, &local))
                 {
-                  cli_json_free (reply);
+                  umk_value_free (reply);
                   g_set_error_literal (error, CLI_ERROR, CLI_ERROR_FAILED, local->message);
                   return NULL;
                 }
               if (code == CLI_RPC_IN_WARMUP)
                 {
-                  cli_json_free (reply);
+                  umk_value_free (reply);
                   reply = NULL;
                   g_set_error_literal (&local, CLI_ERROR, CLI_ERROR_CONNECTION, "server in warmup");
                 }

@@ -10,7 +10,7 @@
  */
 #pragma once
 
-#include "cli/cli-json.h"
+#include "common/value.h"
 #include "common/args.h"
 
 #include <glib.h>
@@ -35,27 +35,27 @@ typedef struct _CliHandler CliHandler;
 struct _CliHandler
 {
   /* Returns: the request (an object, or an array for a batch), or NULL with error. */
-  CliJson *(*prepare) (CliHandler *self, UmkArgs *args, const char *method,
-                       const char *const *params, gsize n_params, GError **error);
+  UmkValue *(*prepare) (CliHandler *self, UmkArgs *args, const char *method,
+                        const char *const *params, gsize n_params, GError **error);
   /* Returns: the reply to show, built from the node's answer, or NULL with error. */
-  CliJson *(*process) (CliHandler *self, const CliJson *answer, GError **error);
+  UmkValue *(*process) (CliHandler *self, const UmkValue *answer, GError **error);
 };
 
 /* Returns: {"method": method, "params": params, "id": id, "jsonrpc": "2.0"},
  * the request object Core's client writes. Takes params (NULL for null). */
-CliJson *cli_rpc_request (const char *method, CliJson *params, int id) G_GNUC_WARN_UNUSED_RESULT;
+UmkValue *cli_rpc_request (const char *method, UmkValue *params, int id) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Returns: {"jsonrpc": "2.0", "result": result, "id": 1}, the reply object
  * Core's handlers build from what they computed. Takes result. */
-CliJson *cli_rpc_reply (CliJson *result) G_GNUC_WARN_UNUSED_RESULT;
+UmkValue *cli_rpc_reply (UmkValue *result) G_GNUC_WARN_UNUSED_RESULT;
 
 /* One request through handler, with -rpcwait's retries (Core's
  * ConnectAndCallRPC). wallet: the /wallet/<name> endpoint, or NULL for "/".
  * Returns: the handler's reply, or NULL with error; a connection failure's
  * message then starts with "timeout on transient error: ". */
-CliJson *cli_rpc_call (UmkArgs *args, CliHandler *handler, const char *method,
-                       const char *const *params, gsize n_params, const char *wallet,
-                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+UmkValue *cli_rpc_call (UmkArgs *args, CliHandler *handler, const char *method,
+                        const char *const *params, gsize n_params, const char *wallet,
+                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Returns: -rpcwallet's value, or NULL when unset or negated (Core's RpcWalletName). */
 char *cli_rpc_wallet_name (UmkArgs *args) G_GNUC_WARN_UNUSED_RESULT;

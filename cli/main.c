@@ -13,7 +13,7 @@
 
 #include "cli/cli-commands.h"
 #include "cli/cli-getinfo.h"
-#include "cli/cli-json.h"
+#include "common/value.h"
 #include "cli/cli-rpc.h"
 #include "cli/cli-stdin.h"
 #include "common/args.h"
@@ -198,24 +198,24 @@ read_secret (const char *prompt, char **line)
 
 /* Core's ParseError: the text to print and the exit code. */
 static gboolean
-format_error (const CliJson *err, GString *print, int *ret, GError **error)
+format_error (const UmkValue *err, GString *print, int *ret, GError **error)
 {
-  if (cli_json_type (err) == CLI_JSON_OBJECT)
+  if (umk_value_type (err) == UMK_VALUE_OBJECT)
     {
-      const CliJson *code = cli_json_get (err, "code");
-      const CliJson *message = cli_json_get (err, "message");
-      if (!cli_json_is_null (code))
-        g_string_printf (print, "error code: %s\n", cli_json_val_str (code));
-      if (cli_json_type (message) == CLI_JSON_STRING)
+      const UmkValue *code = umk_value_get (err, "code");
+      const UmkValue *message = umk_value_get (err, "message");
+      if (!umk_value_is_null (code))
+        g_string_printf (print, "error code: %s\n", umk_value_val_str (code));
+      if (umk_value_type (message) == UMK_VALUE_STRING)
         {
-          const GString *m = cli_json_val_gstring (message);
+          const GString *m = umk_value_val_gstring (message);
           g_string_append (print, "error message:\n");
           g_string_append_len (print, m->str, (gssize) m->len);
         }
       int n;
-      if (cli_json_type (code) == CLI_JSON_NUMBER)
+      if (umk_value_type (code) == UMK_VALUE_NUMBER)
         {
-          if (!cli_json_get_int (code, &n, error))
+          if (!umk_value_get_int (code, &n, error))
             return FALSE;
           if (n == CLI_RPC_WALLET_NOT_SPECIFIED)
             g_string_append (print, " Or for the CLI, specify the \"-rpcwallet=<walletname>\" "
@@ -226,11 +226,11 @@ format_error (const CliJson *err, GString *print, int *ret, GError **error)
     }
   else
     {
-      g_autofree char *text = cli_json_to_string (err, 0);
+      g_autofree char *text = umk_value_to_string (err, 0);
       g_string_printf (print, "error: %s", text);
     }
   int code;
-  if (!cli_json_get_int (cli_json_get (err, "code"), &code, error))
+  if (!umk_value_get_int (umk_value_get (err, "code"), &code, error))
     return FALSE;
   /* abs() of INT_MIN is undefined; the exit status keeps the low byte anyway. */
   *ret = code == G_MININT ? G_MININT : ABS (code);
@@ -239,20 +239,20 @@ format_error (const CliJson *err, GString *print, int *ret, GError **error)
 
 /* Core's ParseResult: strings bare, null as nothing, the rest as JSON. */
 static void
-format_result (const CliJson *result, GString *print)
+format_result (const UmkValue *result, GString *print)
 {
-  if (cli_json_is_null (result))
+  if (umk_value_is_null (result))
     return;
-  if (cli_json_type (result) == CLI_JSON_STRING)
+  if (umk_value_type (result) == UMK_VALUE_STRING)
     {
-      const GString *s = cli_json_val_gstring (result);
+      const GString *s = umk_value_val_gstring (result);
       g_string_assign (print, "");
       g_string_append_len (print, s->str, (gssize) s->len);
     }
   else
     {
       g_string_truncate (print, 0);
-      cli_json_write (result, 2, print);
+      umk_value_write (result, 2, print);
     }
 }
 
@@ -330,15 +330,15 @@ command_line_rpc (UmkArgs *args, int argc, char **argv, GString *print, int *ret
     }
   else if (umk_args_get_bool (args, "-generate", FALSE))
     {
-      g_autoptr (CliJson) address_reply
+      g_autoptr (UmkValue) address_reply
           = cli_rpc_call (args, cli_default_handler (), "getnewaddress", NULL, 0, wallet, error);
       if (address_reply == NULL)
         return FALSE;
-      const CliJson *err = cli_json_get (address_reply, "error");
-      if (!cli_json_is_null (err))
+      const UmkValue *err = umk_value_get (address_reply, "error");
+      if (!umk_value_is_null (err))
         return format_error (err, print, ret, error);
       g_autoptr (GError) local = NULL;
-      const char *address = cli_json_get_str (cli_json_get (address_reply, "result"), &local);
+      const char *address = umk_value_get_str (umk_value_get (address_reply, "result"), &local);
       if (address == NULL)
         {
           g_set_error_literal (error, CLI_ERROR, CLI_ERROR_FAILED, local->message);
@@ -364,15 +364,15 @@ command_line_rpc (UmkArgs *args, int argc, char **argv, GString *print, int *ret
       method = g_ptr_array_steal_index (words, 0);
     }
 
-  g_autoptr (CliJson) reply = cli_rpc_call (
+  g_autoptr (UmkValue) reply = cli_rpc_call (
       args, handler, method, (const char *const *) words->pdata, words->len, wallet, error);
   if (reply == NULL)
     return FALSE;
-  const CliJson *err = cli_json_get (reply, "error");
-  if (!cli_json_is_null (err))
+  const UmkValue *err = umk_value_get (reply, "error");
+  if (!umk_value_is_null (err))
     return format_error (err, print, ret, error);
 
-  g_autoptr (CliJson) result = cli_json_copy (cli_json_get (reply, "result"));
+  g_autoptr (UmkValue) result = umk_value_copy (umk_value_get (reply, "result"));
   if (umk_args_get_bool (args, "-getinfo", FALSE))
     {
       if (wallet == NULL && !cli_getinfo_add_wallet_balances (args, result, error))
@@ -386,8 +386,8 @@ command_line_rpc (UmkArgs *args, int argc, char **argv, GString *print, int *ret
         }
       if (report != NULL)
         {
-          cli_json_free (result);
-          result = cli_json_new_string (report);
+          umk_value_free (result);
+          result = umk_value_new_string (report);
         }
     }
   format_result (result, print);

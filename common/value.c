@@ -1,29 +1,29 @@
-#define G_LOG_DOMAIN "umk-cli"
+#define G_LOG_DOMAIN "umk-json"
 #include "config.h"
 
-#include "cli/cli-json.h"
+#include "common/value.h"
 
 #include "common/hex.h"
 
-#include <math.h>
+#include <math.h> /* isinf, a macro: no libm */
 #include <string.h>
 
 /* Deepest nesting UniValue reads (it follows PHP's limit). */
 #define MAX_DEPTH 512
 
-struct _CliJson
+struct _UmkValue
 {
-  CliJsonType type;
+  UmkValueType type;
   GString *val;      /* number text, string bytes, "1"/"" for a bool */
   GPtrArray *keys;   /* objects: GString * */
-  GPtrArray *values; /* objects and arrays: CliJson * */
+  GPtrArray *values; /* objects and arrays: UmkValue * */
 };
 
-G_DEFINE_QUARK (umk_cli_json_error_quark, cli_json_error)
+G_DEFINE_QUARK (umk_umk_value_error_quark, umk_value_error)
 
 /* UniValue's NullUniValue: what lookups of missing things return. Never
  * written to or freed. */
-static CliJson null_value = { CLI_JSON_NULL, NULL, NULL, NULL };
+static UmkValue null_value = { UMK_VALUE_NULL, NULL, NULL, NULL };
 
 static void
 gstring_free (gpointer s)
@@ -31,80 +31,80 @@ gstring_free (gpointer s)
   g_string_free (s, TRUE);
 }
 
-static CliJson *
-json_new (CliJsonType type)
+static UmkValue *
+json_new (UmkValueType type)
 {
-  CliJson *v = g_new0 (CliJson, 1);
+  UmkValue *v = g_new0 (UmkValue, 1);
   v->type = type;
   v->val = g_string_new (NULL);
-  if (type == CLI_JSON_OBJECT)
+  if (type == UMK_VALUE_OBJECT)
     v->keys = g_ptr_array_new_with_free_func (gstring_free);
-  if (type == CLI_JSON_OBJECT || type == CLI_JSON_ARRAY)
-    v->values = g_ptr_array_new_with_free_func ((GDestroyNotify) cli_json_free);
+  if (type == UMK_VALUE_OBJECT || type == UMK_VALUE_ARRAY)
+    v->values = g_ptr_array_new_with_free_func ((GDestroyNotify) umk_value_free);
   return v;
 }
 
-CliJson *
-cli_json_new_null (void)
+UmkValue *
+umk_value_new_null (void)
 {
-  return json_new (CLI_JSON_NULL);
+  return json_new (UMK_VALUE_NULL);
 }
 
-CliJson *
-cli_json_new_object (void)
+UmkValue *
+umk_value_new_object (void)
 {
-  return json_new (CLI_JSON_OBJECT);
+  return json_new (UMK_VALUE_OBJECT);
 }
 
-CliJson *
-cli_json_new_array (void)
+UmkValue *
+umk_value_new_array (void)
 {
-  return json_new (CLI_JSON_ARRAY);
+  return json_new (UMK_VALUE_ARRAY);
 }
 
-CliJson *
-cli_json_new_string_len (const char *s, gsize len)
+UmkValue *
+umk_value_new_string_len (const char *s, gsize len)
 {
-  CliJson *v = json_new (CLI_JSON_STRING);
+  UmkValue *v = json_new (UMK_VALUE_STRING);
   g_string_append_len (v->val, s, (gssize) len);
   return v;
 }
 
-CliJson *
-cli_json_new_string (const char *s)
+UmkValue *
+umk_value_new_string (const char *s)
 {
-  return cli_json_new_string_len (s, strlen (s));
+  return umk_value_new_string_len (s, strlen (s));
 }
 
-CliJson *
-cli_json_new_number (const char *text)
+UmkValue *
+umk_value_new_number (const char *text)
 {
-  CliJson *v = json_new (CLI_JSON_NUMBER);
+  UmkValue *v = json_new (UMK_VALUE_NUMBER);
   g_string_assign (v->val, text);
   return v;
 }
 
-CliJson *
-cli_json_new_int (gint64 n)
+UmkValue *
+umk_value_new_int (gint64 n)
 {
-  CliJson *v = json_new (CLI_JSON_NUMBER);
+  UmkValue *v = json_new (UMK_VALUE_NUMBER);
   g_string_printf (v->val, "%" G_GINT64_FORMAT, n);
   return v;
 }
 
-CliJson *
-cli_json_new_bool (gboolean b)
+UmkValue *
+umk_value_new_bool (gboolean b)
 {
-  CliJson *v = json_new (CLI_JSON_BOOL);
+  UmkValue *v = json_new (UMK_VALUE_BOOL);
   if (b)
     g_string_assign (v->val, "1");
   return v;
 }
 
-CliJson *
-cli_json_copy (const CliJson *v)
+UmkValue *
+umk_value_copy (const UmkValue *v)
 {
-  CliJson *c = json_new (v->type);
+  UmkValue *c = json_new (v->type);
   if (v->val)
     g_string_append_len (c->val, v->val->str, (gssize) v->val->len);
   for (guint i = 0; v->keys && i < v->keys->len; i++)
@@ -113,12 +113,12 @@ cli_json_copy (const CliJson *v)
       g_ptr_array_add (c->keys, g_string_new_len (k->str, (gssize) k->len));
     }
   for (guint i = 0; v->values && i < v->values->len; i++)
-    g_ptr_array_add (c->values, cli_json_copy (g_ptr_array_index (v->values, i)));
+    g_ptr_array_add (c->values, umk_value_copy (g_ptr_array_index (v->values, i)));
   return c;
 }
 
 void
-cli_json_free (CliJson *v)
+umk_value_free (UmkValue *v)
 {
   if (v == NULL || v == &null_value)
     return;
@@ -472,25 +472,25 @@ token_is_value (Token t)
 /* Adds a finished scalar or container to the open container on top of the
  * stack, or makes it the result. */
 static void
-attach (GPtrArray *stack, CliJson **root, CliJson *v)
+attach (GPtrArray *stack, UmkValue **root, UmkValue *v)
 {
   if (stack->len == 0)
     {
-      cli_json_free (*root);
+      umk_value_free (*root);
       *root = v;
       return;
     }
-  CliJson *top = g_ptr_array_index (stack, stack->len - 1);
+  UmkValue *top = g_ptr_array_index (stack, stack->len - 1);
   g_ptr_array_add (top->values, v);
 }
 
-CliJson *
-cli_json_read (const char *text, gsize len)
+UmkValue *
+umk_value_read (const char *text, gsize len)
 {
   const char *p = text, *end = text + len;
   g_autoptr (GString) val = g_string_new (NULL);
   g_autoptr (GPtrArray) stack = g_ptr_array_new (); /* open containers, borrowed */
-  CliJson *root = NULL;
+  UmkValue *root = NULL;
   unsigned expect = 0;
   Token tok = TOK_NONE, last;
   gsize consumed;
@@ -542,7 +542,7 @@ cli_json_read (const char *text, gsize len)
         case TOK_OBJ_OPEN:
         case TOK_ARR_OPEN:
           {
-            CliJson *c = json_new (tok == TOK_OBJ_OPEN ? CLI_JSON_OBJECT : CLI_JSON_ARRAY);
+            UmkValue *c = json_new (tok == TOK_OBJ_OPEN ? UMK_VALUE_OBJECT : UMK_VALUE_ARRAY);
             attach (stack, &root, c);
             g_ptr_array_add (stack, c);
             if (stack->len > MAX_DEPTH)
@@ -555,8 +555,8 @@ cli_json_read (const char *text, gsize len)
           {
             if (stack->len == 0 || last == TOK_COMMA)
               goto fail;
-            CliJson *top = g_ptr_array_index (stack, stack->len - 1);
-            if (top->type != (tok == TOK_OBJ_CLOSE ? CLI_JSON_OBJECT : CLI_JSON_ARRAY))
+            UmkValue *top = g_ptr_array_index (stack, stack->len - 1);
+            if (top->type != (tok == TOK_OBJ_CLOSE ? UMK_VALUE_OBJECT : UMK_VALUE_ARRAY))
               goto fail;
             g_ptr_array_set_size (stack, stack->len - 1);
             expect &= ~EXP_OBJ_NAME;
@@ -567,8 +567,8 @@ cli_json_read (const char *text, gsize len)
           {
             if (stack->len == 0)
               goto fail;
-            CliJson *top = g_ptr_array_index (stack, stack->len - 1);
-            if (top->type != CLI_JSON_OBJECT)
+            UmkValue *top = g_ptr_array_index (stack, stack->len - 1);
+            if (top->type != UMK_VALUE_OBJECT)
               goto fail;
             expect |= EXP_VALUE;
             break;
@@ -577,33 +577,33 @@ cli_json_read (const char *text, gsize len)
           {
             if (stack->len == 0 || last == TOK_COMMA || last == TOK_ARR_OPEN)
               goto fail;
-            CliJson *top = g_ptr_array_index (stack, stack->len - 1);
-            expect |= top->type == CLI_JSON_OBJECT ? EXP_OBJ_NAME : EXP_ARR_VALUE;
+            UmkValue *top = g_ptr_array_index (stack, stack->len - 1);
+            expect |= top->type == UMK_VALUE_OBJECT ? EXP_OBJ_NAME : EXP_ARR_VALUE;
             break;
           }
         case TOK_NULL:
         case TOK_TRUE:
         case TOK_FALSE:
           attach (stack, &root,
-                  tok == TOK_NULL ? cli_json_new_null () : cli_json_new_bool (tok == TOK_TRUE));
+                  tok == TOK_NULL ? umk_value_new_null () : umk_value_new_bool (tok == TOK_TRUE));
           if (stack->len)
             expect |= EXP_NOT_VALUE;
           break;
         case TOK_NUMBER:
-          attach (stack, &root, cli_json_new_number (val->str));
+          attach (stack, &root, umk_value_new_number (val->str));
           if (stack->len)
             expect |= EXP_NOT_VALUE;
           break;
         case TOK_STRING:
           if (expect & EXP_OBJ_NAME)
             {
-              CliJson *top = g_ptr_array_index (stack, stack->len - 1);
+              UmkValue *top = g_ptr_array_index (stack, stack->len - 1);
               g_ptr_array_add (top->keys, g_string_new_len (val->str, (gssize) val->len));
               expect &= ~EXP_OBJ_NAME;
               expect |= EXP_COLON;
             }
           else
-            attach (stack, &root, cli_json_new_string_len (val->str, val->len));
+            attach (stack, &root, umk_value_new_string_len (val->str, val->len));
           expect |= EXP_NOT_VALUE;
           break;
         default:
@@ -618,7 +618,7 @@ cli_json_read (const char *text, gsize len)
   return root;
 
 fail:
-  cli_json_free (root);
+  umk_value_free (root);
   return NULL;
 }
 
@@ -667,29 +667,29 @@ write_escaped (GString *out, const GString *s)
 }
 
 static void
-write_value (const CliJson *v, guint pretty, guint level, GString *out)
+write_value (const UmkValue *v, guint pretty, guint level, GString *out)
 {
   /* UniValue writes a top-level container with level 1, like its children's
    * children one level deeper. */
   guint mod = level == 0 ? 1 : level;
   switch (v->type)
     {
-    case CLI_JSON_NULL:
+    case UMK_VALUE_NULL:
       g_string_append (out, "null");
       break;
-    case CLI_JSON_STRING:
+    case UMK_VALUE_STRING:
       write_escaped (out, v->val);
       break;
-    case CLI_JSON_NUMBER:
+    case UMK_VALUE_NUMBER:
       g_string_append_len (out, v->val->str, (gssize) v->val->len);
       break;
-    case CLI_JSON_BOOL:
+    case UMK_VALUE_BOOL:
       g_string_append (out, v->val->len ? "true" : "false");
       break;
-    case CLI_JSON_ARRAY:
-    case CLI_JSON_OBJECT:
+    case UMK_VALUE_ARRAY:
+    case UMK_VALUE_OBJECT:
       {
-        gboolean obj = v->type == CLI_JSON_OBJECT;
+        gboolean obj = v->type == UMK_VALUE_OBJECT;
         g_string_append_c (out, obj ? '{' : '[');
         if (pretty)
           g_string_append_c (out, '\n');
@@ -717,50 +717,50 @@ write_value (const CliJson *v, guint pretty, guint level, GString *out)
 }
 
 void
-cli_json_write (const CliJson *v, guint pretty_indent, GString *out)
+umk_value_write (const UmkValue *v, guint pretty_indent, GString *out)
 {
   write_value (v, pretty_indent, 0, out);
 }
 
 char *
-cli_json_to_string (const CliJson *v, guint pretty_indent)
+umk_value_to_string (const UmkValue *v, guint pretty_indent)
 {
   GString *out = g_string_new (NULL);
-  cli_json_write (v, pretty_indent, out);
+  umk_value_write (v, pretty_indent, out);
   return g_string_free (out, FALSE);
 }
 
 /* ---- Access ------------------------------------------------------------ */
 
-CliJsonType
-cli_json_type (const CliJson *v)
+UmkValueType
+umk_value_type (const UmkValue *v)
 {
   return v->type;
 }
 
 gboolean
-cli_json_is_null (const CliJson *v)
+umk_value_is_null (const UmkValue *v)
 {
-  return v->type == CLI_JSON_NULL;
+  return v->type == UMK_VALUE_NULL;
 }
 
 const char *
-cli_json_type_name (CliJsonType type)
+umk_value_type_name (UmkValueType type)
 {
   static const char *const names[] = { "null", "object", "array", "string", "number", "bool" };
   return names[type];
 }
 
 gsize
-cli_json_size (const CliJson *v)
+umk_value_size (const UmkValue *v)
 {
   return v->values ? v->values->len : 0;
 }
 
-const CliJson *
-cli_json_get (const CliJson *v, const char *key)
+const UmkValue *
+umk_value_get (const UmkValue *v, const char *key)
 {
-  if (v->type != CLI_JSON_OBJECT)
+  if (v->type != UMK_VALUE_OBJECT)
     return &null_value;
   gsize klen = strlen (key);
   for (guint i = 0; i < v->keys->len; i++)
@@ -772,91 +772,91 @@ cli_json_get (const CliJson *v, const char *key)
   return &null_value;
 }
 
-const CliJson *
-cli_json_at (const CliJson *v, gsize index)
+const UmkValue *
+umk_value_at (const UmkValue *v, gsize index)
 {
   if (v->values == NULL || index >= v->values->len)
     return &null_value;
   return g_ptr_array_index (v->values, index);
 }
 
-const CliJson *
-cli_json_null (void)
+const UmkValue *
+umk_value_null (void)
 {
   return &null_value;
 }
 
 const GString *
-cli_json_key_at (const CliJson *v, gsize index)
+umk_value_key_at (const UmkValue *v, gsize index)
 {
   g_return_val_if_fail (v->keys != NULL && index < v->keys->len, NULL);
   return g_ptr_array_index (v->keys, index);
 }
 
 void
-cli_json_append (CliJson *array, CliJson *element)
+umk_value_append (UmkValue *array, UmkValue *element)
 {
-  g_return_if_fail (array->type == CLI_JSON_ARRAY);
+  g_return_if_fail (array->type == UMK_VALUE_ARRAY);
   g_ptr_array_add (array->values, element);
 }
 
 void
-cli_json_push_end (CliJson *object, const char *key, CliJson *value)
+umk_value_push_end (UmkValue *object, const char *key, UmkValue *value)
 {
-  g_return_if_fail (object->type == CLI_JSON_OBJECT);
+  g_return_if_fail (object->type == UMK_VALUE_OBJECT);
   g_ptr_array_add (object->keys, g_string_new (key));
   g_ptr_array_add (object->values, value);
 }
 
 void
-cli_json_push (CliJson *object, const char *key, CliJson *value)
+umk_value_push (UmkValue *object, const char *key, UmkValue *value)
 {
-  g_return_if_fail (object->type == CLI_JSON_OBJECT);
+  g_return_if_fail (object->type == UMK_VALUE_OBJECT);
   gsize klen = strlen (key);
   for (guint i = 0; i < object->keys->len; i++)
     {
       const GString *k = g_ptr_array_index (object->keys, i);
       if (k->len == klen && memcmp (k->str, key, klen) == 0)
         {
-          cli_json_free (object->values->pdata[i]);
+          umk_value_free (object->values->pdata[i]);
           object->values->pdata[i] = value;
           return;
         }
     }
-  cli_json_push_end (object, key, value);
+  umk_value_push_end (object, key, value);
 }
 
 const char *
-cli_json_val_str (const CliJson *v)
+umk_value_val_str (const UmkValue *v)
 {
-  if (v->type == CLI_JSON_NUMBER || v->type == CLI_JSON_STRING || v->type == CLI_JSON_BOOL)
+  if (v->type == UMK_VALUE_NUMBER || v->type == UMK_VALUE_STRING || v->type == UMK_VALUE_BOOL)
     return v->val->str;
   return "";
 }
 
 const GString *
-cli_json_val_gstring (const CliJson *v)
+umk_value_val_gstring (const UmkValue *v)
 {
   static const GString empty = { (char *) "", 0, 1 };
-  if (v->type == CLI_JSON_NUMBER || v->type == CLI_JSON_STRING || v->type == CLI_JSON_BOOL)
+  if (v->type == UMK_VALUE_NUMBER || v->type == UMK_VALUE_STRING || v->type == UMK_VALUE_BOOL)
     return v->val;
   return &empty;
 }
 
 static gboolean
-check_type (const CliJson *v, CliJsonType expected, GError **error)
+check_type (const UmkValue *v, UmkValueType expected, GError **error)
 {
   if (v->type == expected)
     return TRUE;
-  g_set_error (error, CLI_JSON_ERROR, 0, "JSON value of type %s is not of expected type %s",
-               cli_json_type_name (v->type), cli_json_type_name (expected));
+  g_set_error (error, UMK_VALUE_ERROR, 0, "JSON value of type %s is not of expected type %s",
+               umk_value_type_name (v->type), umk_value_type_name (expected));
   return FALSE;
 }
 
 gboolean
-cli_json_get_int (const CliJson *v, int *out, GError **error)
+umk_value_get_int (const UmkValue *v, int *out, GError **error)
 {
-  if (!check_type (v, CLI_JSON_NUMBER, error))
+  if (!check_type (v, UMK_VALUE_NUMBER, error))
     return FALSE;
   /* std::from_chars: an optional '-', decimal digits only, the whole text,
    * within int. */
@@ -865,7 +865,7 @@ cli_json_get_int (const CliJson *v, int *out, GError **error)
   if ((s[0] == '-' ? !is_digit (s[1]) : !is_digit (s[0])) || s[strspn (s + 1, "0123456789") + 1]
       || !g_ascii_string_to_signed (s, 10, G_MININT, G_MAXINT, &n, NULL))
     {
-      g_set_error_literal (error, CLI_JSON_ERROR, 0, "JSON integer out of range");
+      g_set_error_literal (error, UMK_VALUE_ERROR, 0, "JSON integer out of range");
       return FALSE;
     }
   *out = (int) n;
@@ -873,16 +873,16 @@ cli_json_get_int (const CliJson *v, int *out, GError **error)
 }
 
 gboolean
-cli_json_get_real (const CliJson *v, double *out, GError **error)
+umk_value_get_real (const UmkValue *v, double *out, GError **error)
 {
-  if (!check_type (v, CLI_JSON_NUMBER, error))
+  if (!check_type (v, UMK_VALUE_NUMBER, error))
     return FALSE;
   /* Core reads it with a stream, which fails only on overflow for JSON's
    * number syntax. */
   double d = g_ascii_strtod (v->val->str, NULL);
   if (isinf (d))
     {
-      g_set_error_literal (error, CLI_JSON_ERROR, 0, "JSON double out of range");
+      g_set_error_literal (error, UMK_VALUE_ERROR, 0, "JSON double out of range");
       return FALSE;
     }
   *out = d;
@@ -890,9 +890,9 @@ cli_json_get_real (const CliJson *v, double *out, GError **error)
 }
 
 const char *
-cli_json_get_str (const CliJson *v, GError **error)
+umk_value_get_str (const UmkValue *v, GError **error)
 {
-  if (!check_type (v, CLI_JSON_STRING, error))
+  if (!check_type (v, UMK_VALUE_STRING, error))
     return NULL;
   return v->val->str;
 }
