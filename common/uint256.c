@@ -304,3 +304,17 @@ umk_arith256_work_from_bits (UmkArith256 *r, uint32_t bits)
   g_assert (ok); /* t + 1 > 0 since t < 2^256 - 1 when not overflowing */
   umk_arith256_add (r, r, &one);
 }
+
+guint
+umk_uint256_hash_func (gconstpointer v)
+{
+  guint h;
+  memcpy (&h, ((const UmkUint256 *) v)->b, sizeof h);
+  return h;
+}
+
+gboolean
+umk_uint256_equal_func (gconstpointer a, gconstpointer b)
+{
+  return memcmp (((const UmkUint256 *) a)->b, ((const UmkUint256 *) b)->b, 32) == 0;
+}

@@ -31,6 +31,10 @@ bool umk_uint256_is_zero (const UmkUint256 *v);
 bool umk_uint256_equal (const UmkUint256 *a, const UmkUint256 *b);
 /* Numeric comparison, treating the bytes as a little-endian number; -1, 0 or 1. */
 int umk_uint256_cmp (const UmkUint256 *a, const UmkUint256 *b);
+/* GHashTable functions for keys that point at UmkUint256 (hashes are random
+ * already: the first bytes are the hash). */
+guint umk_uint256_hash_func (gconstpointer v);
+gboolean umk_uint256_equal_func (gconstpointer a, gconstpointer b);
 
 /* ---- arithmetic ---- */
 
