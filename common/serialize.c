@@ -336,3 +336,74 @@ umk_write_var_bytes (GByteArray *w, const void *data, size_t n)
   umk_write_compact_size (w, n);
   umk_write_bytes (w, data, n);
 }
+
+size_t
+umk_varint_len (uint64_t v)
+{
+  size_t n = 1;
+  while (v > 0x7f)
+    {
+      v = (v >> 7) - 1;
+      n++;
+    }
+  return n;
+}
+
+void
+umk_write_varint (GByteArray *w, uint64_t v)
+{
+  /* Digits come out least significant first; they are written reversed. */
+  uint8_t tmp[UMK_VARINT_MAX];
+  size_t len = 0;
+  for (;;)
+    {
+      tmp[len] = (uint8_t) ((v & 0x7f) | (len > 0 ? 0x80 : 0x00));
+      if (v <= 0x7f)
+        break;
+      v = (v >> 7) - 1;
+      len++;
+    }
+  uint8_t out[UMK_VARINT_MAX];
+  for (size_t i = 0; i <= len; i++)
+    out[i] = tmp[len - i];
+  umk_write_bytes (w, out, len + 1);
+}
+
+/* Reads a VARINT whose value must not exceed max (a type's maximum). */
+static bool
+read_varint_max (UmkReader *r, uint64_t max, uint64_t *out)
+{
+  uint64_t n = 0;
+  *out = 0;
+  for (;;)
+    {
+      uint8_t digit;
+      if (!umk_read_u8 (r, &digit))
+        return false;
+      if (n > (max >> 7))
+        return umk_reader_fail (r, UMK_SER_INVALID, "ReadVarInt(): size too large");
+      n = (n << 7) | (digit & 0x7f);
+      if ((digit & 0x80) == 0)
+        break;
+      if (n == max)
+        return umk_reader_fail (r, UMK_SER_INVALID, "ReadVarInt(): size too large");
+      n++;
+    }
+  *out = n;
+  return true;
+}
+
+bool
+umk_read_varint (UmkReader *r, uint64_t *out)
+{
+  return read_varint_max (r, UINT64_MAX, out);
+}
+
+bool
+umk_read_varint_u32 (UmkReader *r, uint32_t *out)
+{
+  uint64_t v;
+  bool ok = read_varint_max (r, UINT32_MAX, &v);
+  *out = (uint32_t) v;
+  return ok;
+}

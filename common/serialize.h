@@ -114,3 +114,18 @@ umk_store_u64le (uint8_t *p, uint64_t v)
   umk_store_u32le (p, (uint32_t) v);
   umk_store_u32le (p + 4, (uint32_t) (v >> 32));
 }
+
+/* Umkoin Core's VARINT (non-negative mode): base-128 digits, most significant
+ * first, every digit but the last with its high bit set, and each continuation
+ * digit stores one less than its value, so every number has exactly one
+ * encoding. Used by the UTXO database and undo files, never on the network. */
+void umk_write_varint (GByteArray *w, uint64_t v);
+/* Encoded length of a VARINT: 1 to 10 bytes. */
+size_t umk_varint_len (uint64_t v);
+#define UMK_VARINT_MAX 10
+/* Reads a VARINT into a 64-bit value; a value that does not fit is refused as
+ * "ReadVarInt(): size too large", as Core does. */
+bool umk_read_varint (UmkReader *r, uint64_t *out) G_GNUC_WARN_UNUSED_RESULT;
+/* The same into a 32-bit value (Core reads heights, codes and script sizes into
+ * 32-bit integers, so larger values are refused there). */
+bool umk_read_varint_u32 (UmkReader *r, uint32_t *out) G_GNUC_WARN_UNUSED_RESULT;
