@@ -15,6 +15,7 @@
 #include "common/args.h"
 #include "common/chainparams.h"
 #include "common/logging.h"
+#include "node/chainstate-init.h"
 #include "node/daemon.h"
 #include "node/dirlock.h"
 #include "node/init.h"
@@ -33,12 +34,10 @@ static const char description[]
     = "umkoin-node is the headless Umkoin full node. It is meant to replace Umkoin Core's\n"
       "umkoind: the same options, configuration file and data directory.\n"
       "\n"
-      "This version runs as a process and answers JSON-RPC: it reads its options and\n"
-      "umkoin.conf, selects the chain and checks its genesis block, locks the data\n"
-      "directory, writes the pid file and debug.log, and runs until stopped (SIGINT,\n"
-      "SIGTERM or the stop RPC); -daemon runs it in the background. Validation, block\n"
-      "storage, the mempool, P2P and the wallet are not built yet: their options are\n"
-      "accepted and say so below.\n";
+      "This version validates and stores a chain (blocks from -loadblock, submitblock or\n"
+      "the regtest miner), keeps a mempool and answers JSON-RPC; it runs until stopped\n"
+      "(SIGINT, SIGTERM or the stop RPC), and -daemon runs it in the background. P2P and\n"
+      "the wallet are not built yet: their options are accepted and say so below.\n";
 
 /* Everything start-up decided before the node runs. */
 typedef struct
@@ -118,6 +117,12 @@ run (const StartUp *s)
     }
   log_startup_info (s->args, s->params, node.datadir_net);
 
+  if (!umk_node_chainstate_start (&node, &error))
+    {
+      umk_init_error ("%s", error->message);
+      goto out;
+    }
+
   rpc = umk_rpc_server_new (&node, &error);
   if (rpc == NULL)
     {
@@ -150,6 +155,7 @@ out:
   umk_init_shutdown_notify (s->args);
   umk_log_info ("Shutdown in progress...");
   g_clear_pointer (&rpc, umk_rpc_server_free);
+  umk_node_chainstate_stop (&node);
   umk_init_unwatch_signals (signal_ids);
   umk_pid_file_remove (pid_path);
   g_free (pid_path);

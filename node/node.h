@@ -13,16 +13,21 @@
 
 #include <glib.h>
 
+typedef struct _UmkChainstate UmkChainstate;
+typedef struct _UmkMempool UmkMempool;
+
 typedef struct
 {
-  UmkArgs *args;               /* parsed options and config (borrowed from main) */
-  UmkChain chain;              /* the selected chain */
+  UmkArgs *args;                /* parsed options and config (borrowed from main) */
+  UmkChain chain;               /* the selected chain */
   const UmkChainParams *params; /* its parameters, genesis block included */
-  char *datadir_net;           /* <datadir>[/<chain subdir>], created, locked */
-  gint64 start_time;           /* g_get_monotonic_time () at start, for uptime */
-  GMainLoop *loop;             /* the main loop: RPC server sources run on it */
+  char *datadir_net;            /* <datadir>[/<chain subdir>], created, locked */
+  gint64 start_time;            /* g_get_monotonic_time () at start, for uptime */
+  GMainLoop *loop;              /* the main loop: RPC server sources run on it */
+  UmkChainstate *chainstate;    /* blocks, block index, UTXO set (node/chainstate.h) */
+  UmkMempool *mempool;          /* unconfirmed transactions (node/mempool.h) */
   /* private */
-  gint shutdown_requested;     /* atomic */
+  gint shutdown_requested; /* atomic */
 } UmkNode;
 
 /* Asks the node to stop (RPC stop, SIGINT/SIGTERM): the main loop quits and
