@@ -223,6 +223,7 @@ umk_rpc_dispatcher_new (UmkNode *node)
   } tables[] = {
     { umk_rpc_control_methods, umk_rpc_n_control_methods },
     { umk_rpc_blockchain_methods, umk_rpc_n_blockchain_methods },
+    { umk_rpc_rawtx_methods, umk_rpc_n_rawtx_methods },
   };
   for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
     for (guint i = 0; i < tables[t].n; i++)
@@ -366,10 +367,63 @@ arg_optional (const UmkRpcArg *arg)
   return arg->fallback_kind != UMK_RPC_ARG_REQUIRED;
 }
 
+static guint
+arg_n_inner (const UmkRpcArg *arg)
+{
+  return arg->inner == NULL ? 0 : MAX (arg->n_inner, 1);
+}
+
+static void arg_oneline (const UmkRpcArg *arg, GString *out);
+
+/* RPCArg::ToStringObj(oneline = true): one key of an object. */
+static void
+arg_oneline_key (const UmkRpcArg *arg, GString *out)
+{
+  g_string_append_c (out, '"');
+  arg_first_name (arg, out);
+  g_string_append (out, "\":");
+  switch (arg->type)
+    {
+    case UMK_RPC_ARG_STR:
+      g_string_append (out, "\"str\"");
+      break;
+    case UMK_RPC_ARG_STR_HEX:
+      g_string_append (out, "\"hex\"");
+      break;
+    case UMK_RPC_ARG_NUM:
+      g_string_append_c (out, 'n');
+      break;
+    case UMK_RPC_ARG_AMOUNT:
+      g_string_append (out, "amount");
+      break;
+    case UMK_RPC_ARG_BOOL:
+      g_string_append (out, "bool");
+      break;
+    case UMK_RPC_ARG_ARR:
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < arg_n_inner (arg); i++)
+        {
+          arg_oneline (&arg->inner[i], out);
+          g_string_append_c (out, ',');
+        }
+      g_string_append (out, "...]");
+      break;
+    case UMK_RPC_ARG_OBJ:
+    case UMK_RPC_ARG_OBJ_USER_KEYS:
+      g_string_append (out, "{...}");
+      break;
+    }
+}
+
 /* RPCArg::ToString(oneline = true). */
 static void
 arg_oneline (const UmkRpcArg *arg, GString *out)
 {
+  if (arg->oneline != NULL)
+    {
+      g_string_append (out, arg->oneline);
+      return;
+    }
   switch (arg->type)
     {
     case UMK_RPC_ARG_STR:
@@ -380,15 +434,28 @@ arg_oneline (const UmkRpcArg *arg, GString *out)
       break;
     case UMK_RPC_ARG_ARR:
       g_string_append_c (out, '[');
-      if (arg->inner)
+      for (guint i = 0; i < arg_n_inner (arg); i++)
         {
-          arg_oneline (arg->inner, out);
+          arg_oneline (&arg->inner[i], out);
           g_string_append_c (out, ',');
         }
       g_string_append (out, "...]");
       break;
     case UMK_RPC_ARG_OBJ:
-      g_string_append (out, "{...}");
+    case UMK_RPC_ARG_OBJ_USER_KEYS:
+      if (arg->inner == NULL)
+        {
+          g_string_append (out, "{...}");
+          break;
+        }
+      g_string_append_c (out, '{');
+      for (guint i = 0; i < arg_n_inner (arg); i++)
+        {
+          if (i > 0)
+            g_string_append_c (out, ',');
+          arg_oneline_key (&arg->inner[i], out);
+        }
+      g_string_append (out, arg->type == UMK_RPC_ARG_OBJ ? "}" : ",...}");
       break;
     default:
       arg_first_name (arg, out);
@@ -398,6 +465,8 @@ arg_oneline (const UmkRpcArg *arg, GString *out)
 static const char *
 arg_type_text (const UmkRpcArg *arg)
 {
+  if (arg->type_str != NULL)
+    return arg->type_str;
   switch (arg->type)
     {
     case UMK_RPC_ARG_STR:
@@ -410,6 +479,7 @@ arg_type_text (const UmkRpcArg *arg)
     case UMK_RPC_ARG_ARR:
       return "json array";
     case UMK_RPC_ARG_OBJ:
+    case UMK_RPC_ARG_OBJ_USER_KEYS:
       return "json object";
     case UMK_RPC_ARG_AMOUNT:
       return "numeric or string";
@@ -874,6 +944,7 @@ arg_type_matches (const UmkRpcArg *arg, JsonNode *node, char **message)
       expected = "array";
       break;
     case UMK_RPC_ARG_OBJ:
+    case UMK_RPC_ARG_OBJ_USER_KEYS:
       expected = "object";
       break;
     case UMK_RPC_ARG_AMOUNT:

@@ -46,6 +46,10 @@ typedef enum
   UMK_RPC_DATABASE_ERROR = -20,
   UMK_RPC_DESERIALIZATION_ERROR = -22,
   UMK_RPC_IN_WARMUP = -28,
+  UMK_RPC_VERIFY_ERROR = -25,
+  UMK_RPC_VERIFY_REJECTED = -26,
+  UMK_RPC_VERIFY_ALREADY_IN_CHAIN = -27,
+  UMK_RPC_CLIENT_IN_INITIAL_DOWNLOAD = -10,
   UMK_RPC_METHOD_DEPRECATED = -32,
   UMK_RPC_CLIENT_NOT_CONNECTED = -9,
 } UmkRpcErrorCode;
@@ -68,7 +72,8 @@ typedef enum
   UMK_RPC_ARG_BOOL,
   UMK_RPC_ARG_ARR,
   UMK_RPC_ARG_OBJ,
-  UMK_RPC_ARG_AMOUNT, /* number or string, checked by the method */
+  UMK_RPC_ARG_AMOUNT,        /* number or string, checked by the method */
+  UMK_RPC_ARG_OBJ_USER_KEYS, /* an object whose keys the caller chooses */
 } UmkRpcArgType;
 
 /* Whether an argument may be left out, and what it is then. */
@@ -95,7 +100,10 @@ struct _UmkRpcArg
   const char *fallback;
   const char *description;
   unsigned flags;         /* UmkRpcArgFlags */
-  const UmkRpcArg *inner; /* an array's element, for help */
+  const UmkRpcArg *inner; /* an array's elements or an object's keys, for help */
+  guint n_inner;          /* how many (0 with inner set means 1) */
+  const char *oneline;    /* the summary line's text for it, instead of the derived one */
+  const char *type_str;   /* the type as help names it, instead of the derived one */
 };
 
 typedef struct _UmkRpcDispatcher UmkRpcDispatcher;
@@ -134,6 +142,8 @@ extern const UmkRpcMethod umk_rpc_control_methods[];
 extern const guint umk_rpc_n_control_methods;
 extern const UmkRpcMethod umk_rpc_blockchain_methods[];
 extern const guint umk_rpc_n_blockchain_methods;
+extern const UmkRpcMethod umk_rpc_rawtx_methods[];
+extern const guint umk_rpc_n_rawtx_methods;
 
 /* Help's "Examples:" lines for a method: umkoin-cli arguments and the JSON
  * params text of a curl call. */
