@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "node/chainstate.h"
+#include "node/node-mempool.h"
 #include "node/script-check.h"
 
 #include <string.h>
@@ -73,6 +74,8 @@ import_main (gpointer data)
   umk_chainstate_set_importing (cs, FALSE);
   if (ok)
     ok = umk_chainstate_activate_best_chain (cs, &error);
+  if (ok)
+    umk_node_mempool_load (job->node);
   if (ok && umk_args_get_bool (job->node->args, "-stopafterblockimport", FALSE))
     {
       g_message ("Stopping after block import");
@@ -170,6 +173,9 @@ umk_node_chainstate_start (UmkNode *node, GError **error)
         }
     }
 
+  if (!umk_node_mempool_start (node, error))
+    return FALSE;
+
   stop_at_height = umk_args_get_int (args, "-stopatheight", 0);
   UmkChainstateCallbacks cb = { 0 };
   cb.tip_changed = on_tip;
@@ -208,5 +214,6 @@ umk_node_chainstate_stop (UmkNode *node)
       g_thread_join (import_thread);
       import_thread = NULL;
     }
+  umk_node_mempool_stop (node);
   g_clear_pointer (&node->chainstate, umk_chainstate_close);
 }

@@ -142,6 +142,8 @@ extern const UmkRpcMethod umk_rpc_control_methods[];
 extern const guint umk_rpc_n_control_methods;
 extern const UmkRpcMethod umk_rpc_blockchain_methods[];
 extern const guint umk_rpc_n_blockchain_methods;
+extern const UmkRpcMethod umk_rpc_mempool_methods[];
+extern const guint umk_rpc_n_mempool_methods;
 extern const UmkRpcMethod umk_rpc_rawtx_methods[];
 extern const guint umk_rpc_n_rawtx_methods;
 
