@@ -224,6 +224,7 @@ umk_rpc_dispatcher_new (UmkNode *node)
     { umk_rpc_control_methods, umk_rpc_n_control_methods },
     { umk_rpc_blockchain_methods, umk_rpc_n_blockchain_methods },
     { umk_rpc_mempool_methods, umk_rpc_n_mempool_methods },
+    { umk_rpc_mining_methods, umk_rpc_n_mining_methods },
     { umk_rpc_rawtx_methods, umk_rpc_n_rawtx_methods },
   };
   for (guint t = 0; t < G_N_ELEMENTS (tables); t++)

@@ -144,6 +144,8 @@ extern const UmkRpcMethod umk_rpc_blockchain_methods[];
 extern const guint umk_rpc_n_blockchain_methods;
 extern const UmkRpcMethod umk_rpc_mempool_methods[];
 extern const guint umk_rpc_n_mempool_methods;
+extern const UmkRpcMethod umk_rpc_mining_methods[];
+extern const guint umk_rpc_n_mining_methods;
 extern const UmkRpcMethod umk_rpc_rawtx_methods[];
 extern const guint umk_rpc_n_rawtx_methods;
 
