@@ -69,7 +69,7 @@ gboolean umk_cs_accept_block (UmkChainstate *cs, UmkBlock *block, UmkBlockValida
 void umk_cs_mark_invalid (UmkChainstate *cs, UmkBlockIndex *index);
 gboolean umk_cs_activate_best_chain (UmkChainstate *cs, UmkBlock *block_hint,
                                      UmkBlockValidationState *hint_state, gboolean *hint_checked);
-void umk_cs_notify_reorg_done (UmkChainstate *cs);
+void umk_cs_notify_reorg_done (UmkChainstate *cs, gboolean add_to_mempool);
 
 /* connect.c */
 gboolean umk_cs_connect_tip (UmkChainstate *cs, UmkBlockIndex *index, UmkBlock *block,

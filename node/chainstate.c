@@ -501,13 +501,13 @@ notify_tip (UmkChainstate *cs)
 }
 
 void
-umk_cs_notify_reorg_done (UmkChainstate *cs)
+umk_cs_notify_reorg_done (UmkChainstate *cs, gboolean add_to_mempool)
 {
   for (guint i = 0; i < cs->callbacks->len; i++)
     {
       const UmkChainstateCallbacks *cb = &g_array_index (cs->callbacks, UmkChainstateCallbacks, i);
       if (cb->reorg_done != NULL)
-        cb->reorg_done (cb->user);
+        cb->reorg_done (cb->user, add_to_mempool);
     }
 }
 
@@ -563,7 +563,7 @@ activate_step (UmkChainstate *cs, UmkBlockIndex *most_work, UmkBlock *block_hint
         }
     }
   if (disconnected)
-    umk_cs_notify_reorg_done (cs);
+    umk_cs_notify_reorg_done (cs, TRUE);
   return TRUE;
 }
 
@@ -683,7 +683,10 @@ umk_chainstate_invalidate_block (UmkChainstate *cs, UmkBlockIndex *index, GError
   umk_chainstate_lock (cs);
   gboolean ok = TRUE;
   gboolean disconnected = FALSE;
-  /* Walk the tip back below the block, then mark it and everything after it. */
+  int n_disconnected = 0;
+  /* Walk the tip back below the block, then mark it and everything after it.
+   * The mempool follows block by block, as in Core: the transactions of the
+   * first ten blocks go back into it, deeper ones are dropped. */
   while (ok && umk_active_chain_contains (&cs->chain, index))
     {
       if (!umk_cs_disconnect_tip (cs))
@@ -692,6 +695,7 @@ umk_chainstate_invalidate_block (UmkChainstate *cs, UmkBlockIndex *index, GError
           g_set_error (error, UMK_ERROR, UMK_ERROR_FAILED, "Cannot disconnect the tip");
         }
       disconnected = TRUE;
+      umk_cs_notify_reorg_done (cs, ok && ++n_disconnected <= 10);
     }
   if (ok)
     {
@@ -709,10 +713,7 @@ umk_chainstate_invalidate_block (UmkChainstate *cs, UmkBlockIndex *index, GError
             umk_cs_candidates_add (cs, b);
         }
       if (disconnected)
-        {
-          umk_cs_notify_reorg_done (cs);
-          notify_tip (cs);
-        }
+        notify_tip (cs);
     }
   umk_chainstate_unlock (cs);
   if (ok)

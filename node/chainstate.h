@@ -159,8 +159,10 @@ typedef struct
   /* a block was connected to / disconnected from the active chain (lock held) */
   void (*block_connected) (gpointer user, const UmkBlock *block, UmkBlockIndex *index);
   void (*block_disconnected) (gpointer user, const UmkBlock *block, UmkBlockIndex *index);
-  /* a reorganisation finished (after block_disconnected/connected calls) */
-  void (*reorg_done) (gpointer user);
+  /* a reorganisation finished (after block_disconnected/connected calls);
+   * add_to_mempool FALSE after a deep invalidation, whose transactions are not
+   * worth re-adding (Core's limit of ten blocks) */
+  void (*reorg_done) (gpointer user, gboolean add_to_mempool);
   gpointer user;
 } UmkChainstateCallbacks;
 

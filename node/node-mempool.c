@@ -70,14 +70,14 @@ on_block_disconnected (gpointer user, const UmkBlock *block, UmkBlockIndex *inde
 }
 
 static void
-on_reorg_done (gpointer user)
+on_reorg_done (gpointer user, gboolean add_to_mempool)
 {
   UmkNode *node = user;
   if (disconnected == NULL)
     return;
   UmkMempoolChainView view;
   umk_node_mempool_view_begin (node, &view);
-  umk_mempool_update_for_reorg (node->mempool, &view, disconnected, TRUE);
+  umk_mempool_update_for_reorg (node->mempool, &view, disconnected, add_to_mempool);
   umk_node_mempool_view_end (node, &view);
   g_clear_pointer (&disconnected, umk_disconnected_txs_free);
 }
