@@ -21,6 +21,9 @@ import unittest
 import test_framework
 from test_framework import RPCError
 
+# The genesis block as stored in blk00000.dat: 8 bytes of record header and
+# the 248-byte block.
+GENESIS_RECORD_SIZE = 8 + 248
 REGTEST_GENESIS = '60b48405c3efa2bd7aa6a8bc206e3369e58d15f60cba7a915769e9669758cb6d'
 
 
@@ -333,7 +336,7 @@ class Replies(test_framework.TestCase):
         self.assertEqual((info['chain'], info['blocks'], info['headers'], info['bestblockhash']),
                          ('regtest', 0, 0, REGTEST_GENESIS))
         self.assertEqual((info['bits'], info['initialblockdownload'], info['size_on_disk'],
-                          info['pruned'], info['warnings']), ('207fffff', True, 0, False, []))
+                          info['pruned'], info['warnings']), ('207fffff', True, GENESIS_RECORD_SIZE, False, []))
         self.assertEqual(info['target'], '7fffff' + '0' * 58)
         self.assertEqual(info['chainwork'], '0' * 63 + '2')
         self.assertEqual(node.getblockcount(), 0)

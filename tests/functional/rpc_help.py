@@ -19,7 +19,23 @@ LISTED = {
         'getblockcount',
         'getblockhash height',
         'getblockheader "blockhash" ( verbose )',
+        'getblockstats hash_or_height ( stats )',
+        'getchaintips',
+        'getchaintxstats ( nblocks "blockhash" )',
+        'getdeploymentinfo ( "blockhash" )',
         'getdifficulty',
+        'getmempoolancestors "txid" ( verbose )',
+        'getmempoolcluster "txid"',
+        'getmempooldescendants "txid" ( verbose )',
+        'getmempoolentry "txid"',
+        'getmempoolinfo',
+        'getrawmempool ( verbose mempool_sequence )',
+        'gettxout "txid" n ( include_mempool )',
+        'gettxoutsetinfo ( "hash_type" hash_or_height use_index )',
+        'preciousblock "blockhash"',
+        'pruneblockchain height',
+        'savemempool',
+        'verifychain ( checklevel nblocks )',
         'waitforblock "blockhash" ( timeout )',
         'waitforblockheight height ( timeout )',
         'waitfornewblock ( timeout "current_tip" )',
@@ -31,8 +47,28 @@ LISTED = {
         'stop',
         'uptime',
     ],
+    'Mining': [
+        'getblocktemplate {"mode":"str","capabilities":["str",...],"rules":["segwit","str",...],"longpollid":"str","data":"hex"}',
+        'getmininginfo',
+        'getnetworkhashps ( nblocks height )',
+        'getprioritisedtransactions',
+        'prioritisetransaction "txid" ( dummy ) fee_delta',
+        'submitblock "hexdata" ( "dummy" )',
+        'submitheader "hexdata"',
+    ],
+    'Rawtransactions': [
+        'combinerawtransaction ["hexstring",...]',
+        'createrawtransaction [{"txid":"hex","vout":n,"sequence":n},...] [{"address":amount,...},{"data":"hex"},...] ( locktime replaceable version )',
+        'decoderawtransaction "hexstring" ( iswitness )',
+        'decodescript "hexstring"',
+        'getrawtransaction "txid" ( verbosity "blockhash" )',
+        'sendrawtransaction "hexstring" ( maxfeerate maxburnamount )',
+        'signrawtransactionwithkey "hexstring" ["privatekey",...] ( [{"txid":"hex","vout":n,"scriptPubKey":"hex","redeemScript":"hex","witnessScript":"hex","amount":amount},...] "sighashtype" )',
+        'testmempoolaccept ["rawtx",...] ( maxfeerate )',
+    ],
 }
-HIDDEN = ['echo', 'echojson']
+HIDDEN = ['echo', 'echojson', 'generate', 'generateblock', 'generatetoaddress',
+          'generatetodescriptor', 'invalidateblock', 'reconsiderblock']
 
 
 class Help(test_framework.TestCase):
@@ -64,7 +100,7 @@ class Help(test_framework.TestCase):
                 self.assertIn('\nResult', text)
                 # Argument lines: "N. name" then the type in parentheses.
                 for line in re.findall(r'^\d+\. .*$', text, re.M):
-                    self.assertRegex(line, r'^\d+\. \w+ +\((string|numeric|boolean|json array|json object)'
+                    self.assertRegex(line, r'^\d+\. \w+ +\((string|numeric|boolean|json array|json object|numeric or string|string or numeric)'
                                            r'(, (required|optional(, default=[^)]*)?))?\)')
 
     def test_hidden_arguments(self):
