@@ -142,131 +142,59 @@ umk_mempool_dump (UmkMempool *pool, const char *path, GError **error)
 
 /* ---- loading ------------------------------------------------------------------ */
 
-typedef struct
-{
-  UmkTx *tx;
-  int64_t time;
-  int64_t delta;
-} FileTx;
-
-typedef struct
-{
-  GArray *txs;         /* FileTx */
-  GArray *deltas;      /* UmkMempoolDelta (txid, delta) */
-  GArray *unbroadcast; /* UmkUint256 */
-} FileContents;
-
-static void
-file_contents_clear (FileContents *fc)
-{
-  if (fc->txs != NULL)
-    for (guint i = 0; i < fc->txs->len; i++)
-      umk_tx_unref (g_array_index (fc->txs, FileTx, i).tx);
-  g_clear_pointer (&fc->txs, g_array_unref);
-  g_clear_pointer (&fc->deltas, g_array_unref);
-  g_clear_pointer (&fc->unbroadcast, g_array_unref);
-}
-
+/* Logs, as Core does, why the file could not be read (further) and sets error.
+ * what names the part being read; r, when failed, tells why. in_body says the
+ * header was read, so the n_read of n_total entries read before the damage
+ * were offered to the pool and stay; otherwise nothing was loaded. */
 static gboolean
-parse_error (GError **error, UmkReader *r, const char *what)
+load_error (GError **error, const UmkReader *r, const char *what, gboolean in_body, guint64 n_read,
+            guint64 n_total)
 {
   g_autofree char *msg = NULL;
   if (r != NULL && !umk_reader_ok (r))
     msg = g_strdup_printf ("%s: %s", what, umk_reader_error_message (r));
   else
     msg = g_strdup (what);
-  g_set_error (error, UMK_ERROR, UMK_ERROR_INVALID,
-               "Failed to deserialize mempool data on file: %s", msg);
+  umk_log_info ("Failed to deserialize mempool data on file: %s. Continuing anyway.", msg);
+  if (in_body)
+    g_set_error (error, UMK_ERROR, UMK_ERROR_INVALID,
+                 "Damaged mempool file, loading stopped after %" G_GUINT64_FORMAT
+                 " of %" G_GUINT64_FORMAT " transactions (those are kept): %s",
+                 n_read, n_total, msg);
+  else
+    g_set_error (error, UMK_ERROR, UMK_ERROR_INVALID, "Damaged mempool file, nothing loaded: %s",
+                 msg);
   return FALSE;
 }
 
-/* Parses the whole file into fc, or fails without side effects. */
-static gboolean
-parse_file (GBytes *bytes, FileContents *fc, GError **error)
+/* Offers one entry of the file to the pool and counts the outcome. */
+static void
+load_entry (UmkMempool *pool, const UmkMempoolLoadOptions *opts, UmkMempoolViewFunc begin,
+            UmkMempoolViewFunc end, gpointer user, UmkTx *tx, int64_t time, int64_t delta,
+            int64_t now, UmkMempoolLoadStats *stats)
 {
-  gsize len;
-  const uint8_t *raw = g_bytes_get_data (bytes, &len);
-  UmkReader r;
-  umk_reader_init (&r, raw, len);
-  uint64_t version;
-  if (!umk_read_u64le (&r, &version))
-    return parse_error (error, &r, "version");
-  uint8_t key[KEY_SIZE] = { 0 };
-  bool xor = false;
-  if (version == UMK_MEMPOOL_DUMP_VERSION)
+  int64_t t = opts->use_current_time ? now : time;
+  if (delta != 0 && opts->apply_fee_delta_priority)
+    umk_mempool_prioritise (pool, &tx->txid, delta);
+  if (t <= now - umk_mempool_options (pool)->expiry_seconds)
     {
-      uint64_t key_len;
-      if (!umk_read_compact_size (&r, &key_len, true))
-        return parse_error (error, &r, "obfuscation key");
-      if (key_len != KEY_SIZE)
-        return parse_error (error, NULL, "Obfuscation key size should be exactly 8 bytes long");
-      if (!umk_read_bytes (&r, key, KEY_SIZE))
-        return parse_error (error, &r, "obfuscation key");
-      xor = true;
+      stats->expired++;
+      return;
     }
-  else if (version != UMK_MEMPOOL_DUMP_VERSION_NO_XOR_KEY)
-    {
-      g_set_error (error, UMK_ERROR, UMK_ERROR_INVALID,
-                   "Unknown mempool file version %" G_GUINT64_FORMAT, version);
-      return FALSE;
-    }
-  /* a plain copy of the file, unmasked, that the transactions can keep */
-  size_t body = r.pos;
-  uint8_t *copy = g_memdup2 (raw, len);
-  if (xor)
-    obfuscate (copy, len, body, key);
-  g_autoptr (GBytes) plain = g_bytes_new_take (copy, len);
-  umk_reader_init (&r, copy, len);
-  r.pos = body;
-
-  uint64_t count;
-  if (!umk_read_u64le (&r, &count))
-    return parse_error (error, &r, "transaction count");
-  /* every entry takes at least 10 + 16 bytes: refuse counts the file cannot
-   * hold before allocating for them */
-  if (count > umk_reader_remaining (&r) / 26)
-    return parse_error (error, NULL, "transaction count larger than the file");
-  fc->txs = g_array_sized_new (FALSE, FALSE, sizeof (FileTx), (guint) count);
-  fc->deltas = g_array_new (FALSE, TRUE, sizeof (UmkMempoolDelta));
-  fc->unbroadcast = g_array_new (FALSE, FALSE, sizeof (UmkUint256));
-  for (uint64_t i = 0; i < count; i++)
-    {
-      FileTx ft = { 0 };
-      ft.tx = umk_tx_read (&r, plain, true);
-      if (ft.tx == NULL)
-        return parse_error (error, &r, "transaction");
-      if (!umk_read_i64le (&r, &ft.time) || !umk_read_i64le (&r, &ft.delta))
-        {
-          umk_tx_unref (ft.tx);
-          return parse_error (error, &r, "transaction entry");
-        }
-      g_array_append_val (fc->txs, ft);
-    }
-  uint64_t n_deltas;
-  if (!umk_read_compact_size (&r, &n_deltas, true))
-    return parse_error (error, &r, "fee deltas");
-  if (n_deltas > umk_reader_remaining (&r) / 40)
-    return parse_error (error, NULL, "fee delta count larger than the file");
-  for (uint64_t i = 0; i < n_deltas; i++)
-    {
-      UmkMempoolDelta d = { 0 };
-      if (!umk_read_bytes (&r, d.txid.b, 32) || !umk_read_i64le (&r, &d.delta))
-        return parse_error (error, &r, "fee deltas");
-      g_array_append_val (fc->deltas, d);
-    }
-  uint64_t n_unbroadcast;
-  if (!umk_read_compact_size (&r, &n_unbroadcast, true))
-    return parse_error (error, &r, "unbroadcast set");
-  if (n_unbroadcast > umk_reader_remaining (&r) / 32)
-    return parse_error (error, NULL, "unbroadcast count larger than the file");
-  for (uint64_t i = 0; i < n_unbroadcast; i++)
-    {
-      UmkUint256 h;
-      if (!umk_read_bytes (&r, h.b, 32))
-        return parse_error (error, &r, "unbroadcast set");
-      g_array_append_val (fc->unbroadcast, h);
-    }
-  return TRUE;
+  UmkMempoolChainView view = { 0 };
+  begin (user, &view);
+  UmkAcceptResult r;
+  umk_accept_result_init (&r);
+  gboolean ok = view.tip != NULL && umk_mempool_accept (pool, &view, tx, t, FALSE, FALSE, &r);
+  umk_accept_result_clear (&r);
+  end (user, &view);
+  if (ok)
+    stats->succeeded++;
+  /* e.g. a wallet put it there while the file was loading: not a failure */
+  else if (umk_mempool_exists (pool, &tx->txid))
+    stats->already_there++;
+  else
+    stats->failed++;
 }
 
 gboolean
@@ -294,68 +222,110 @@ umk_mempool_load (UmkMempool *pool, const char *path, const UmkMempoolLoadOption
                    local_error->message);
       return FALSE;
     }
-  g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-  FileContents fc = { 0 };
-  g_autoptr (GError) parse_error_ = NULL;
-  if (!parse_file (bytes, &fc, &parse_error_))
+
+  /* The header: without a known version and a whole key nothing can be read. */
+  UmkReader r;
+  umk_reader_init (&r, contents, len);
+  uint64_t version;
+  if (!umk_read_u64le (&r, &version))
+    return load_error (error, &r, "version", FALSE, 0, 0);
+  uint8_t key[KEY_SIZE] = { 0 };
+  bool xor = false;
+  if (version == UMK_MEMPOOL_DUMP_VERSION)
     {
-      umk_log_info ("%s. Continuing anyway.", parse_error_->message);
-      g_propagate_error (error, g_steal_pointer (&parse_error_));
-      file_contents_clear (&fc);
+      uint64_t key_len;
+      if (!umk_read_compact_size (&r, &key_len, true))
+        return load_error (error, &r, "obfuscation key", FALSE, 0, 0);
+      if (key_len != KEY_SIZE)
+        return load_error (error, NULL, "Obfuscation key size should be exactly 8 bytes long",
+                           FALSE, 0, 0);
+      if (!umk_read_bytes (&r, key, KEY_SIZE))
+        return load_error (error, &r, "obfuscation key", FALSE, 0, 0);
+      xor = true;
+    }
+  else if (version != UMK_MEMPOOL_DUMP_VERSION_NO_XOR_KEY)
+    {
+      g_set_error (error, UMK_ERROR, UMK_ERROR_INVALID,
+                   "Unknown mempool file version %" G_GUINT64_FORMAT ", nothing loaded", version);
       return FALSE;
     }
+  /* Unmask the rest in place; the buffer then becomes the GBytes the
+   * transactions read from it keep alive. */
+  size_t body = r.pos;
+  if (xor)
+    obfuscate ((uint8_t *) contents, len, body, key);
+  g_autoptr (GBytes) plain = g_bytes_new_take (g_steal_pointer (&contents), len);
+  umk_reader_init (&r, g_bytes_get_data (plain, NULL), len);
+  r.pos = body;
 
-  umk_log_info ("Loading %u mempool transactions from file...", fc.txs->len);
+  uint64_t count;
+  if (!umk_read_u64le (&r, &count))
+    return load_error (error, &r, "transaction count", FALSE, 0, 0);
+
+  /* Entries are read and offered one at a time, as Core does: damage further
+   * on keeps what came before it. The count is only a loop bound (it is not
+   * trusted for any allocation); a count larger than the file stops at the
+   * first entry missing. */
+  umk_log_info ("Loading %" G_GUINT64_FORMAT " mempool transactions from file...", count);
   int64_t now = umk_mempool_now (pool);
-  int64_t expiry = umk_mempool_options (pool)->expiry_seconds;
   int next_tenth = 0;
-  for (guint i = 0; i < fc.txs->len; i++)
+  for (uint64_t tried = 0; tried < count; tried++)
     {
-      int percent = (int) (100.0 * i / fc.txs->len);
+      int percent = (int) (100.0 * (double) tried / (double) count);
       if (next_tenth < percent / 10)
         {
-          umk_log_info ("Progress loading mempool transactions from file: %d%% (tried %u, %u "
-                        "remaining)",
-                        percent, i, fc.txs->len - i);
+          umk_log_info (
+              "Progress loading mempool transactions from file: %d%% (tried %" G_GUINT64_FORMAT
+              ", %" G_GUINT64_FORMAT " remaining)",
+              percent, tried, count - tried);
           next_tenth = percent / 10;
         }
-      FileTx *ft = &g_array_index (fc.txs, FileTx, i);
-      int64_t t = opts->use_current_time ? now : ft->time;
-      if (ft->delta != 0 && opts->apply_fee_delta_priority)
-        umk_mempool_prioritise (pool, &ft->tx->txid, ft->delta);
-      if (t > now - expiry)
-        {
-          UmkMempoolChainView view = { 0 };
-          begin (user, &view);
-          UmkAcceptResult r;
-          umk_accept_result_init (&r);
-          gboolean ok
-              = view.tip != NULL && umk_mempool_accept (pool, &view, ft->tx, t, FALSE, FALSE, &r);
-          umk_accept_result_clear (&r);
-          end (user, &view);
-          if (ok)
-            stats->succeeded++;
-          else if (umk_mempool_exists (pool, &ft->tx->txid))
-            stats->already_there++;
-          else
-            stats->failed++;
-        }
-      else
-        stats->expired++;
+      g_autoptr (UmkTx) tx = umk_tx_read (&r, plain, true);
+      int64_t time, delta;
+      if (tx == NULL)
+        return load_error (error, &r, "transaction", TRUE, tried, count);
+      if (!umk_read_i64le (&r, &time) || !umk_read_i64le (&r, &delta))
+        return load_error (error, &r, "transaction entry", TRUE, tried, count);
+      load_entry (pool, opts, begin, end, user, tx, time, delta, now, stats);
+    }
+
+  /* The deltas and the unbroadcast set are each read whole before being
+   * applied; damage in them keeps the transactions. */
+  g_autoptr (GArray) deltas = g_array_new (FALSE, TRUE, sizeof (UmkMempoolDelta));
+  uint64_t n;
+  if (!umk_read_compact_size (&r, &n, true))
+    return load_error (error, &r, "fee deltas", TRUE, count, count);
+  for (uint64_t i = 0; i < n; i++)
+    {
+      UmkMempoolDelta d = { 0 };
+      if (!umk_read_bytes (&r, d.txid.b, 32) || !umk_read_i64le (&r, &d.delta))
+        return load_error (error, &r, "fee deltas", TRUE, count, count);
+      g_array_append_val (deltas, d);
     }
   if (opts->apply_fee_delta_priority)
-    for (guint i = 0; i < fc.deltas->len; i++)
+    for (guint i = 0; i < deltas->len; i++)
       {
-        const UmkMempoolDelta *d = &g_array_index (fc.deltas, UmkMempoolDelta, i);
+        const UmkMempoolDelta *d = &g_array_index (deltas, UmkMempoolDelta, i);
         umk_mempool_prioritise (pool, &d->txid, d->delta);
       }
+
+  g_autoptr (GArray) unbroadcast = g_array_new (FALSE, FALSE, sizeof (UmkUint256));
+  if (!umk_read_compact_size (&r, &n, true))
+    return load_error (error, &r, "unbroadcast set", TRUE, count, count);
+  for (uint64_t i = 0; i < n; i++)
+    {
+      UmkUint256 h;
+      if (!umk_read_bytes (&r, h.b, 32))
+        return load_error (error, &r, "unbroadcast set", TRUE, count, count);
+      g_array_append_val (unbroadcast, h);
+    }
   if (opts->apply_unbroadcast_set)
     {
-      stats->unbroadcast = fc.unbroadcast->len;
-      for (guint i = 0; i < fc.unbroadcast->len; i++)
-        umk_mempool_add_unbroadcast (pool, &g_array_index (fc.unbroadcast, UmkUint256, i));
+      stats->unbroadcast = unbroadcast->len;
+      /* only those now in the pool are taken (umk_mempool_add_unbroadcast checks) */
+      for (guint i = 0; i < unbroadcast->len; i++)
+        umk_mempool_add_unbroadcast (pool, &g_array_index (unbroadcast, UmkUint256, i));
     }
-  file_contents_clear (&fc);
   umk_log_info (
       "Imported mempool transactions from file: %" G_GUINT64_FORMAT " succeeded, %" G_GUINT64_FORMAT
       " failed, %" G_GUINT64_FORMAT " expired, %" G_GUINT64_FORMAT

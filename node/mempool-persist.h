@@ -49,10 +49,13 @@ typedef struct
 } UmkMempoolLoadStats;
 
 /* Reads path and offers its transactions to the pool (with the fee rules, as
- * Core does; entries older than the expiry are skipped). The whole file is
- * parsed first: a file that is truncated, has an unknown version, a bad key
- * or malformed data is refused with an error and changes nothing. stats may
- * be NULL. */
+ * Core does; entries older than the expiry are skipped) one at a time, as they
+ * are read. A missing file, an unknown version, a bad key or a header cut short
+ * load nothing. Damage further on stops the loading with an error (domain
+ * UMK_ERROR, UMK_ERROR_INVALID) but keeps what was accepted before it, and
+ * stats count those; damage in the fee deltas or unbroadcast set (read whole
+ * after the entries) keeps all the transactions and applies neither. stats
+ * may be NULL. */
 gboolean umk_mempool_load (UmkMempool *pool, const char *path, const UmkMempoolLoadOptions *opts,
                            UmkMempoolViewFunc begin, UmkMempoolViewFunc end, gpointer user,
                            UmkMempoolLoadStats *stats, GError **error);

@@ -159,7 +159,7 @@ umk_node_mempool_load (UmkNode *node)
   g_autoptr (GError) error = NULL;
   UmkMempoolLoadStats stats = { 0 };
   if (!umk_node_load_mempool (node, NULL, &stats, &error))
-    g_warning ("Failed to load the mempool: %s", error->message);
+    g_message ("Failed to load the mempool: %s", error->message);
   else
     g_info ("Imported mempool transactions from disk: %" G_GUINT64_FORMAT
             " succeeded, %" G_GUINT64_FORMAT " failed, %" G_GUINT64_FORMAT

@@ -9,6 +9,7 @@
 #include "common/chain.h"
 #include "common/chainparams.h"
 #include "common/coin.h"
+#include "common/error.h"
 #include "common/hash.h"
 #include "common/script.h"
 #include "node/mempool-accept.h"
@@ -1206,6 +1207,26 @@ fill_for_dump (Fx *fx, UmkTx **a, UmkTx **b)
   (void) c2;
 }
 
+/* Where each entry of a file just dumped from pool ends, in the file's order
+ * (the pool's mining order, as the dump writes it); header is the number of
+ * bytes before the first entry. The txids go to order when it is not NULL. */
+static GArray *
+dump_entry_ends (UmkMempool *pool, gsize header, GArray *order)
+{
+  GArray *ends = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr (GPtrArray) entries = umk_mempool_entries (pool);
+  gsize at = header;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const UmkMempoolEntry *e = entries->pdata[i];
+      at += umk_tx_total_size (e->tx) + 16; /* the transaction, its time and delta */
+      g_array_append_val (ends, at);
+      if (order != NULL)
+        g_array_append_val (order, e->tx->txid);
+    }
+  return ends;
+}
+
 static void
 test_persist_roundtrip (gconstpointer data)
 {
@@ -1289,7 +1310,11 @@ test_persist_corrupt (void)
   g_autofree char *bad = g_build_filename (dir, "bad.dat", NULL);
   UmkMempoolLoadStats stats;
 
-  /* every truncation is refused, and nothing is loaded */
+  /* Every truncation is an error. Cut in the header (version, key, count)
+   * nothing loads; further on, the entries read whole before the cut stay. */
+  const gsize header = 8 + 1 + 8 + 8;
+  g_autoptr (GArray) ends = dump_entry_ends (fx->pool, header, NULL);
+  g_assert_cmpuint (ends->len, ==, 2);
   for (gsize cut = 0; cut < len; cut++)
     {
       fx_new_pool (fx, NULL);
@@ -1297,8 +1322,14 @@ test_persist_corrupt (void)
       g_autoptr (GError) error = NULL;
       g_assert_false (
           umk_mempool_load (fx->pool, bad, NULL, view_begin, view_end, fx, &stats, &error));
-      g_assert_nonnull (error);
-      g_assert_cmpuint (umk_mempool_size (fx->pool), ==, 0);
+      g_assert_error (error, UMK_ERROR, UMK_ERROR_INVALID);
+      guint kept = 0;
+      while (kept < ends->len && g_array_index (ends, gsize, kept) <= cut)
+        kept++;
+      g_assert_cmpuint (umk_mempool_size (fx->pool), ==, kept);
+      g_assert_cmpuint (stats.succeeded, ==, kept);
+      g_assert_cmpuint (stats.failed + stats.expired + stats.already_there, ==, 0);
+      g_assert_true ((strstr (error->message, "nothing loaded") != NULL) == (cut < header));
     }
   /* an unknown version, a bad key length */
   for (int which = 0; which < 2; which++)
@@ -1314,15 +1345,19 @@ test_persist_corrupt (void)
           umk_mempool_load (fx->pool, bad, NULL, view_begin, view_end, fx, &stats, &error));
       g_assert_nonnull (error);
     }
-  /* a huge transaction count */
+  /* a huge transaction count: nothing is sized from it, the two entries load
+   * and the read of a third fails (on the trailer's bytes or the end) */
   {
     g_autofree char *copy = g_memdup2 (raw, len);
     for (int i = 17; i < 25; i++)
       copy[i] = (char) 0x7f;
     g_assert_true (g_file_set_contents (bad, copy, (gssize) len, NULL));
     g_autoptr (GError) error = NULL;
+    fx_new_pool (fx, NULL);
     g_assert_false (
         umk_mempool_load (fx->pool, bad, NULL, view_begin, view_end, fx, &stats, &error));
+    g_assert_error (error, UMK_ERROR, UMK_ERROR_INVALID);
+    g_assert_cmpuint (umk_mempool_size (fx->pool), ==, 2);
   }
   /* random damage: never a crash */
   GRand *rand = g_rand_new_with_seed (7);
@@ -1350,6 +1385,120 @@ test_persist_corrupt (void)
   umk_test_rm_rf (dir);
   umk_tx_unref (a);
   umk_tx_unref (b);
+  fx_free (fx);
+}
+
+/* Core's partial loading, on a version 1 file of four transactions: entries
+ * are read and accepted one by one, so damage keeps what came before it. */
+static void
+test_persist_partial (void)
+{
+  UmkMempoolOptions opts;
+  umk_mempool_options_init (&opts);
+  opts.persist_v1_dat = TRUE;
+  Fx *fx = fx_new (&opts);
+  UmkTx *txs[4];
+  for (int i = 0; i < 4; i++)
+    {
+      UmkOutPoint c = fund (fx);
+      txs[i] = tx1 (&c, COIN_VAL, 1000 * (i + 1));
+      expect_accept (fx, txs[i]);
+    }
+  UmkUint256 absent = { { 0x42 } };
+  umk_mempool_prioritise (fx->pool, &absent, -5);
+  umk_mempool_add_unbroadcast (fx->pool, &txs[0]->txid);
+  g_autofree char *dir = umk_test_make_tmpdir ();
+  g_autofree char *path = umk_mempool_dat_path (dir);
+  g_assert_true (umk_mempool_dump (fx->pool, path, NULL));
+  g_autoptr (GArray) order = g_array_new (FALSE, FALSE, sizeof (UmkUint256));
+  g_autoptr (GArray) ends = dump_entry_ends (fx->pool, 8 + 8, order);
+  g_assert_cmpuint (ends->len, ==, 4);
+  gchar *raw;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &raw, &len, NULL));
+  g_assert_cmpuint (raw[0], ==, 1);
+  g_autofree char *bad = g_build_filename (dir, "bad.dat", NULL);
+  UmkMempoolLoadStats stats;
+  g_autoptr (GError) error = NULL;
+
+  /* cut just after the second entry: the first two are kept */
+  gsize cut = g_array_index (ends, gsize, 1);
+  g_assert_true (g_file_set_contents (bad, raw, (gssize) cut, NULL));
+  fx_new_pool (fx, &opts);
+  g_assert_false (umk_mempool_load (fx->pool, bad, NULL, view_begin, view_end, fx, &stats, &error));
+  g_assert_error (error, UMK_ERROR, UMK_ERROR_INVALID);
+  g_clear_error (&error);
+  umk_mempool_check (fx->pool);
+  g_assert_cmpuint (umk_mempool_size (fx->pool), ==, 2);
+  for (guint i = 0; i < 4; i++)
+    g_assert_true (umk_mempool_exists (fx->pool, &g_array_index (order, UmkUint256, i)) == (i < 2));
+  g_assert_cmpuint (stats.succeeded, ==, 2);
+  g_assert_cmpuint (stats.failed, ==, 0);
+  g_assert_cmpuint (stats.expired, ==, 0);
+  g_assert_cmpuint (stats.already_there, ==, 0);
+  g_assert_cmpuint (stats.unbroadcast, ==, 0);
+  g_assert_cmpint (umk_mempool_get_delta (fx->pool, &absent), ==, 0);
+  /* again into the same pool: those two are already there */
+  g_assert_false (umk_mempool_load (fx->pool, bad, NULL, view_begin, view_end, fx, &stats, &error));
+  g_clear_error (&error);
+  g_assert_cmpuint (stats.succeeded, ==, 0);
+  g_assert_cmpuint (stats.already_there, ==, 2);
+  /* long after: the two read are counted expired */
+  fx_new_pool (fx, &opts);
+  umk_mempool_set_mock_time (fx->pool, fx->blocks[TIP].time + 400 * 3600);
+  g_assert_false (umk_mempool_load (fx->pool, bad, NULL, view_begin, view_end, fx, &stats, &error));
+  g_clear_error (&error);
+  g_assert_cmpuint (stats.expired, ==, 2);
+  g_assert_cmpuint (stats.succeeded, ==, 0);
+  g_assert_cmpuint (umk_mempool_size (fx->pool), ==, 0);
+
+  /* one byte short, inside the unbroadcast set: every transaction is in, and
+   * the deltas (read before that set) too; the set is not taken */
+  g_assert_true (g_file_set_contents (bad, raw, (gssize) len - 1, NULL));
+  fx_new_pool (fx, &opts);
+  g_assert_false (umk_mempool_load (fx->pool, bad, NULL, view_begin, view_end, fx, &stats, &error));
+  g_assert_error (error, UMK_ERROR, UMK_ERROR_INVALID);
+  g_clear_error (&error);
+  umk_mempool_check (fx->pool);
+  g_assert_cmpuint (umk_mempool_size (fx->pool), ==, 4);
+  g_assert_cmpuint (stats.succeeded, ==, 4);
+  g_assert_cmpuint (stats.failed, ==, 0);
+  g_assert_cmpuint (stats.unbroadcast, ==, 0);
+  g_assert_cmpint (umk_mempool_get_delta (fx->pool, &absent), ==, -5);
+  g_assert_false (umk_mempool_is_unbroadcast (fx->pool, &txs[0]->txid));
+
+  /* a count of 1000 before the four entries: those four load, the fifth read
+   * fails at the end of the file */
+  {
+    gsize n = g_array_index (ends, gsize, 3);
+    g_autofree char *copy = g_memdup2 (raw, n);
+    memset (copy + 8, 0, 8);
+    copy[8] = (char) (1000 & 0xff);
+    copy[9] = (char) (1000 >> 8);
+    g_assert_true (g_file_set_contents (bad, copy, (gssize) n, NULL));
+    fx_new_pool (fx, &opts);
+    g_assert_false (
+        umk_mempool_load (fx->pool, bad, NULL, view_begin, view_end, fx, &stats, &error));
+    g_assert_error (error, UMK_ERROR, UMK_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "4 of 1000"));
+    g_clear_error (&error);
+    umk_mempool_check (fx->pool);
+    g_assert_cmpuint (umk_mempool_size (fx->pool), ==, 4);
+    g_assert_cmpuint (stats.succeeded, ==, 4);
+  }
+
+  /* the whole file still loads cleanly */
+  fx_new_pool (fx, &opts);
+  g_assert_true (umk_mempool_load (fx->pool, path, NULL, view_begin, view_end, fx, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.succeeded, ==, 4);
+  g_assert_cmpuint (stats.unbroadcast, ==, 1);
+  g_assert_true (umk_mempool_is_unbroadcast (fx->pool, &txs[0]->txid));
+
+  g_free (raw);
+  umk_test_rm_rf (dir);
+  for (int i = 0; i < 4; i++)
+    umk_tx_unref (txs[i]);
   fx_free (fx);
 }
 
@@ -1728,6 +1877,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/mempool/persist/v2", GINT_TO_POINTER (FALSE), test_persist_roundtrip);
   g_test_add_data_func ("/mempool/persist/v1", GINT_TO_POINTER (TRUE), test_persist_roundtrip);
   g_test_add_func ("/mempool/persist/corrupt", test_persist_corrupt);
+  g_test_add_func ("/mempool/persist/partial", test_persist_partial);
   g_test_add_func ("/mempool/rpc/read", test_rpc_read);
   g_test_add_func ("/mempool/rpc/submit", test_rpc_submit);
   return g_test_run ();
