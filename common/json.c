@@ -115,61 +115,222 @@ json_check_tokens (const char *text, gsize len)
   return TRUE;
 }
 
-/* What the JsonParser signals tell json_parse(): json-glib keeps the last of
- * duplicate keys silently, Core's settings.json refuses them. */
+/* ---- Repeated keys ------------------------------------------------------- */
+
+/* Every member of one object that repeats a key. */
 typedef struct
 {
-  int depth;
-  guint top_members; /* members the top-level object was given */
-  char *duplicate;   /* its first key given twice */
-} ParseWatch;
+  GArray *members;      /* of UmkJsonMember: names owned, values referenced */
+  const char *repeated; /* the name of the first repeat, within members */
+} ObjectMembers;
+
+struct _UmkJsonDuplicates
+{
+  GHashTable *objects; /* JsonObject (referenced) → ObjectMembers */
+};
 
 static void
-on_container_start (JsonParser *parser, gpointer data)
+member_clear (gpointer data)
 {
-  (void) parser;
-  ((ParseWatch *) data)->depth++;
+  UmkJsonMember *m = data;
+  g_free ((char *) m->name);
+  json_node_unref (m->value);
 }
 
 static void
-on_container_end (JsonParser *parser, gpointer container, gpointer data)
+object_members_free (gpointer data)
+{
+  ObjectMembers *om = data;
+  if (om == NULL)
+    return;
+  g_array_unref (om->members);
+  g_free (om);
+}
+
+static void
+object_members_add (ObjectMembers *om, const char *name, JsonNode *value)
+{
+  UmkJsonMember m = { g_strdup (name), json_node_ref (value) };
+  g_array_append_val (om->members, m);
+}
+
+/* An object being parsed. JsonParser replaces the value of a repeated key
+ * (dropping the first one) before it signals the member, so the values of an
+ * object's members are held until it ends or repeats a key: when it does,
+ * its distinct keys so far, in json-glib's order (which is the text's), pair
+ * with the values held, and from then on every member is recorded. */
+typedef struct
+{
+  guint base;        /* its first held value in DupWatch.values */
+  ObjectMembers *om; /* NULL until it repeats a key */
+} MemberFrame;
+
+typedef struct
+{
+  GArray *frames;    /* MemberFrame per open object, innermost last */
+  GPtrArray *values; /* held values of the open objects (referenced) */
+  UmkJsonDuplicates *dups;
+} DupWatch;
+
+static void
+on_object_start (JsonParser *parser, gpointer data)
 {
   (void) parser;
-  (void) container;
-  ((ParseWatch *) data)->depth--;
+  DupWatch *w = data;
+  MemberFrame f = { w->values->len, NULL };
+  g_array_append_val (w->frames, f);
 }
 
 static void
 on_object_member (JsonParser *parser, JsonObject *object, const char *name, gpointer data)
 {
   (void) parser;
-  ParseWatch *w = data;
-  /* A repeated key replaces its value, so the object stays smaller than the
-   * number of members it was given. */
-  if (w->depth == 1 && ++w->top_members > json_object_get_size (object) && w->duplicate == NULL)
-    w->duplicate = g_strdup (name);
+  DupWatch *w = data;
+  MemberFrame *f = &g_array_index (w->frames, MemberFrame, w->frames->len - 1);
+  JsonNode *value = json_object_get_member (object, name);
+  if (f->om == NULL)
+    {
+      guint held = w->values->len - f->base;
+      if (json_object_get_size (object) > held)
+        {
+          /* a new key */
+          g_ptr_array_add (w->values, json_node_ref (value));
+          return;
+        }
+      f->om = g_new0 (ObjectMembers, 1);
+      f->om->members = g_array_sized_new (FALSE, FALSE, sizeof (UmkJsonMember), held + 1);
+      g_array_set_clear_func (f->om->members, member_clear);
+      g_autoptr (GList) keys = json_object_get_members (object);
+      GList *k = keys;
+      for (guint i = 0; i < held; i++, k = k->next)
+        object_members_add (f->om, k->data, w->values->pdata[f->base + i]);
+      object_members_add (f->om, name, value);
+      f->om->repeated = g_array_index (f->om->members, UmkJsonMember, held).name;
+      return;
+    }
+  object_members_add (f->om, name, value);
+}
+
+static void
+on_object_end (JsonParser *parser, JsonObject *object, gpointer data)
+{
+  (void) parser;
+  DupWatch *w = data;
+  MemberFrame f = g_array_index (w->frames, MemberFrame, w->frames->len - 1);
+  g_array_set_size (w->frames, w->frames->len - 1);
+  g_ptr_array_set_size (w->values, (gint) f.base);
+  if (f.om == NULL)
+    return;
+  if (w->dups == NULL)
+    {
+      w->dups = g_new0 (UmkJsonDuplicates, 1);
+      w->dups->objects = g_hash_table_new_full (
+          g_direct_hash, g_direct_equal, (GDestroyNotify) json_object_unref, object_members_free);
+    }
+  g_hash_table_insert (w->dups->objects, json_object_ref (object), f.om);
+}
+
+void
+umk_json_duplicates_free (UmkJsonDuplicates *dups)
+{
+  if (dups == NULL)
+    return;
+  g_hash_table_unref (dups->objects);
+  g_free (dups);
+}
+
+static const ObjectMembers *
+object_members (const UmkJsonDuplicates *dups, JsonObject *object)
+{
+  return dups ? g_hash_table_lookup (dups->objects, object) : NULL;
+}
+
+const UmkJsonMember *
+umk_json_duplicates_members (const UmkJsonDuplicates *dups, JsonObject *object, guint *n_members)
+{
+  const ObjectMembers *om = object_members (dups, object);
+  if (om == NULL)
+    return NULL;
+  *n_members = om->members->len;
+  return (const UmkJsonMember *) (gconstpointer) om->members->data;
+}
+
+const char *
+umk_json_duplicates_repeated (const UmkJsonDuplicates *dups, JsonObject *object)
+{
+  const ObjectMembers *om = object_members (dups, object);
+  return om ? om->repeated : NULL;
+}
+
+JsonNode *
+umk_json_duplicates_first (const UmkJsonDuplicates *dups, JsonObject *object, const char *name)
+{
+  const ObjectMembers *om = object_members (dups, object);
+  if (om == NULL)
+    return json_object_get_member (object, name);
+  for (guint i = 0; i < om->members->len; i++)
+    {
+      const UmkJsonMember *m = &g_array_index (om->members, UmkJsonMember, i);
+      if (strcmp (m->name, name) == 0)
+        return m->value;
+    }
+  return NULL;
+}
+
+/* Parses text; with dups, records the objects that repeat a key there. */
+static JsonNode *
+json_parse (const char *text, gsize len, UmkJsonDuplicates **dups)
+{
+  if (!json_check_tokens (text, len))
+    return NULL;
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  DupWatch watch = { NULL, NULL, NULL };
+  if (dups)
+    {
+      watch.frames = g_array_new (FALSE, FALSE, sizeof (MemberFrame));
+      watch.values = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+      g_signal_connect (parser, "object-start", G_CALLBACK (on_object_start), &watch);
+      g_signal_connect (parser, "object-member", G_CALLBACK (on_object_member), &watch);
+      g_signal_connect (parser, "object-end", G_CALLBACK (on_object_end), &watch);
+    }
+  gboolean ok = json_parser_load_from_data (parser, text, (gssize) len, NULL);
+  g_autoptr (UmkJsonDuplicates) found = watch.dups;
+  if (dups)
+    {
+      /* objects a parse error left open */
+      for (guint i = 0; i < watch.frames->len; i++)
+        object_members_free (g_array_index (watch.frames, MemberFrame, i).om);
+      g_array_unref (watch.frames);
+      g_ptr_array_unref (watch.values);
+    }
+  JsonNode *root = ok ? json_parser_get_root (parser) : NULL;
+  if (root == NULL) /* also for empty text */
+    return NULL;
+  if (dups)
+    *dups = g_steal_pointer (&found);
+  return json_node_ref (root);
+}
+
+JsonNode *
+umk_json_parse_full (const char *text, gsize len, UmkJsonDuplicates **dups)
+{
+  g_return_val_if_fail (dups != NULL, NULL);
+  *dups = NULL;
+  return json_parse (text, len, dups);
 }
 
 JsonNode *
 umk_json_parse (const char *text, gsize len, char **duplicate)
 {
-  if (!json_check_tokens (text, len))
-    return NULL;
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-  ParseWatch watch = { 0, 0, NULL };
-  g_signal_connect (parser, "object-start", G_CALLBACK (on_container_start), &watch);
-  g_signal_connect (parser, "array-start", G_CALLBACK (on_container_start), &watch);
-  g_signal_connect (parser, "object-end", G_CALLBACK (on_container_end), &watch);
-  g_signal_connect (parser, "array-end", G_CALLBACK (on_container_end), &watch);
-  g_signal_connect (parser, "object-member", G_CALLBACK (on_object_member), &watch);
-  gboolean ok = json_parser_load_from_data (parser, text, (gssize) len, NULL);
-  g_autofree char *dup = watch.duplicate;
-  JsonNode *root = ok ? json_parser_get_root (parser) : NULL;
-  if (root == NULL) /* also for empty text */
-    return NULL;
-  if (duplicate)
-    *duplicate = g_steal_pointer (&dup);
-  return json_node_ref (root);
+  if (duplicate == NULL)
+    return json_parse (text, len, NULL);
+  g_autoptr (UmkJsonDuplicates) dups = NULL;
+  JsonNode *root = json_parse (text, len, &dups);
+  if (root != NULL)
+    *duplicate = JSON_NODE_HOLDS_OBJECT (root)
+                     ? g_strdup (umk_json_duplicates_repeated (dups, json_node_get_object (root)))
+                     : NULL;
+  return root;
 }
 
 char *

@@ -21,6 +21,46 @@
  *      last value of a repeated key, so callers that must refuse them check it. */
 JsonNode *umk_json_parse (const char *text, gsize len, char **duplicate) G_GNUC_WARN_UNUSED_RESULT;
 
+/* ---- Repeated keys --------------------------------------------------------
+ *
+ * UniValue keeps every member of an object, in order, repeated keys
+ * included, and its find_value() and operator[] give the first value of a
+ * key; a JsonObject keeps one value per key, the last. The parser below
+ * keeps, beside the tree, what json-glib dropped: for each object that names
+ * a key more than once, all its members as the text gave them. */
+
+/* One member of an object as the text gave it. */
+typedef struct
+{
+  const char *name;
+  JsonNode *value;
+} UmkJsonMember;
+
+typedef struct _UmkJsonDuplicates UmkJsonDuplicates;
+
+/* As umk_json_parse(), at any depth.
+ * Out: dups (not NULL): NULL when no object of the value repeats a key, else
+ *      a table (free with umk_json_duplicates_free()) that the functions
+ *      below read, valid with or without the tree. */
+JsonNode *umk_json_parse_full (const char *text, gsize len,
+                               UmkJsonDuplicates **dups) G_GNUC_WARN_UNUSED_RESULT;
+void umk_json_duplicates_free (UmkJsonDuplicates *dups);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UmkJsonDuplicates, umk_json_duplicates_free)
+
+/* The functions below take dups NULL as "no repeated key anywhere".
+ * Returns: when object (of the tree dups came with) repeats a key, all its
+ *          members in text order with n_members set; else NULL. */
+const UmkJsonMember *umk_json_duplicates_members (const UmkJsonDuplicates *dups, JsonObject *object,
+                                                  guint *n_members);
+/* Returns: the key of object whose second occurrence comes first in the
+ *          text (the one a walk over the members finds repeated first), or
+ *          NULL when object repeats none. */
+const char *umk_json_duplicates_repeated (const UmkJsonDuplicates *dups, JsonObject *object);
+/* Returns: the first value of name in object (UniValue's find_value), or
+ *          NULL when object has no such member. */
+JsonNode *umk_json_duplicates_first (const UmkJsonDuplicates *dups, JsonObject *object,
+                                     const char *name);
+
 /* Returns: node as indented JSON text (indent spaces per level, no trailing
  * newline), with "key": value members as UniValue writes them. */
 char *umk_json_to_pretty (JsonNode *node, guint indent) G_GNUC_WARN_UNUSED_RESULT;

@@ -691,6 +691,8 @@ typedef struct
   gboolean v2;
   const char *method;
   JsonNode *params; /* array or object; NULL for none */
+  /* the request's objects that repeat a key (UniValue keeps every member) */
+  const UmkJsonDuplicates *dups;
 } Request;
 
 static void
@@ -778,12 +780,13 @@ request_parse (Request *r, JsonNode *value, const char *user, const char *peer, 
 
   /* The id first, so that the errors below carry it. */
   r->has_id = json_object_has_member (o, "id");
-  r->id = r->has_id ? json_object_get_member (o, "id") : NULL;
+  /* Core's find_value: the first of a repeated member. */
+  r->id = r->has_id ? umk_json_duplicates_first (r->dups, o, "id") : NULL;
   if (r->id && JSON_NODE_HOLDS_NULL (r->id))
     r->id = NULL;
 
   r->v2 = FALSE;
-  JsonNode *version = json_object_get_member (o, "jsonrpc");
+  JsonNode *version = umk_json_duplicates_first (r->dups, o, "jsonrpc");
   if (!is_null (version))
     {
       if (!JSON_NODE_HOLDS_VALUE (version) || json_node_get_value_type (version) != G_TYPE_STRING)
@@ -802,7 +805,7 @@ request_parse (Request *r, JsonNode *value, const char *user, const char *peer, 
         }
     }
 
-  JsonNode *method = json_object_get_member (o, "method");
+  JsonNode *method = umk_json_duplicates_first (r->dups, o, "method");
   if (is_null (method))
     {
       umk_rpc_set_error (error, UMK_RPC_INVALID_REQUEST, "Missing method");
@@ -824,7 +827,7 @@ request_parse (Request *r, JsonNode *value, const char *user, const char *peer, 
         UMK_LOG_DEBUG (UMK_LOG_RPC, "ThreadRPCServer method=%s user=%s", clean, user);
     }
 
-  JsonNode *params = json_object_get_member (o, "params");
+  JsonNode *params = umk_json_duplicates_first (r->dups, o, "params");
   if (params && (JSON_NODE_HOLDS_ARRAY (params) || JSON_NODE_HOLDS_OBJECT (params)))
     r->params = params;
   else if (is_null (params))
@@ -841,8 +844,16 @@ request_parse (Request *r, JsonNode *value, const char *user, const char *peer, 
  * between given ones filled with null, and the "args" catch-all for the
  * positional ones in front. */
 static JsonArray *
-transform_named (const UmkRpcMethod *m, JsonObject *in, GError **error)
+transform_named (const UmkRpcMethod *m, JsonObject *in, const UmkJsonDuplicates *dups,
+                 GError **error)
 {
+  const char *repeated = umk_json_duplicates_repeated (dups, in);
+  if (repeated)
+    {
+      umk_rpc_set_error (error, UMK_RPC_INVALID_PARAMETER, "Parameter %s specified multiple times",
+                         repeated);
+      return NULL;
+    }
   g_autoptr (JsonArray) out = json_array_new ();
   /* What is still unused, in request order, for the "unknown" error. */
   g_autoptr (GList) keys = json_object_get_members (in);
@@ -981,7 +992,7 @@ execute (UmkRpcDispatcher *d, const Request *r, const char *user, const char *ur
   char *result = NULL;
   g_autoptr (JsonArray) params = NULL;
   if (r->params && JSON_NODE_HOLDS_OBJECT (r->params))
-    params = transform_named (m, json_node_get_object (r->params), error);
+    params = transform_named (m, json_node_get_object (r->params), r->dups, error);
   else if (r->params)
     params = json_array_ref (json_node_get_array (r->params));
   else
@@ -1020,7 +1031,7 @@ execute (UmkRpcDispatcher *d, const Request *r, const char *user, const char *ur
             }
           else
             {
-              UmkRpcCall call = { d, d->node, m, params, uri, user };
+              UmkRpcCall call = { d, d->node, m, params, uri, user, r->dups };
               g_autoptr (UmkJsonWriter) w = umk_json_writer_new (0);
               if (m->handler (&call, w, error))
                 result = umk_json_writer_free_to_string (g_steal_pointer (&w), len);
@@ -1112,7 +1123,9 @@ umk_rpc_dispatcher_handle (UmkRpcDispatcher *d, const char *body, gsize len, con
   request_init (&r);
   g_autoptr (GError) error = NULL;
 
-  g_autoptr (JsonNode) root = umk_json_parse (body, len, NULL);
+  g_autoptr (UmkJsonDuplicates) dups = NULL;
+  g_autoptr (JsonNode) root = umk_json_parse_full (body, len, &dups);
+  r.dups = dups;
   if (root == NULL)
     {
       umk_rpc_set_error (&error, UMK_RPC_PARSE_ERROR, "Parse error");
@@ -1169,7 +1182,8 @@ umk_rpc_dispatcher_handle (UmkRpcDispatcher *d, const char *body, gsize len, con
                 error_reply (reply, &r, error);
                 return;
               }
-            JsonNode *method = json_object_get_member (json_node_get_object (member), "method");
+            JsonNode *method
+                = umk_json_duplicates_first (dups, json_node_get_object (member), "method");
             if (method == NULL || !JSON_NODE_HOLDS_VALUE (method)
                 || json_node_get_value_type (method) != G_TYPE_STRING)
               {

@@ -135,6 +135,9 @@ struct _UmkRpcCall
   JsonArray *params; /* positional arguments (named ones already placed) */
   const char *uri;   /* "/" or "/wallet/<name>" */
   const char *user;  /* the authenticated user */
+  /* The request's objects that repeat a key, arguments included (see
+   * umk_json_duplicates_members()); NULL when none does. */
+  const UmkJsonDuplicates *dups;
 };
 
 /* The method tables (rpc-control.c, rpc-blockchain.c). */

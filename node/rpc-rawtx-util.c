@@ -343,7 +343,8 @@ umk_rpc_decode_hex_tx (const char *hex, gboolean try_no_witness, gboolean try_wi
 
 /* Core's AddInputs. */
 static gboolean
-add_inputs (UmkTxBuilder *b, JsonNode *inputs, int replaceable, GError **error)
+add_inputs (UmkTxBuilder *b, JsonNode *inputs, const UmkJsonDuplicates *dups, int replaceable,
+            GError **error)
 {
   if (is_null (inputs))
     return TRUE;
@@ -367,9 +368,11 @@ add_inputs (UmkTxBuilder *b, JsonNode *inputs, int replaceable, GError **error)
         }
       JsonObject *o = json_node_get_object (input);
       UmkOutPoint prevout;
-      if (!umk_rpc_parse_hash_v (json_object_get_member (o, "txid"), "txid", &prevout.hash, error))
+      /* find_value: the first of a repeated key */
+      if (!umk_rpc_parse_hash_v (umk_json_duplicates_first (dups, o, "txid"), "txid", &prevout.hash,
+                                 error))
         return FALSE;
-      JsonNode *vout = json_object_get_member (o, "vout");
+      JsonNode *vout = umk_json_duplicates_first (dups, o, "vout");
       if (!is_number (vout))
         {
           umk_rpc_set_error (error, UMK_RPC_INVALID_PARAMETER,
@@ -396,7 +399,7 @@ add_inputs (UmkTxBuilder *b, JsonNode *inputs, int replaceable, GError **error)
         sequence = UMK_SEQUENCE_FINAL - 1;
       else
         sequence = UMK_SEQUENCE_FINAL;
-      JsonNode *seq = json_object_get_member (o, "sequence");
+      JsonNode *seq = umk_json_duplicates_first (dups, o, "sequence");
       if (is_number (seq))
         {
           gint64 s;
@@ -421,9 +424,34 @@ typedef struct
   JsonNode *value;
 } Output;
 
+/* Appends the members of o as UniValue holds them: a repeated key as often
+ * as the text gives it. Returns: how many. */
+static guint
+add_members (GArray *pairs, JsonObject *o, const UmkJsonDuplicates *dups)
+{
+  guint n;
+  const UmkJsonMember *all = umk_json_duplicates_members (dups, o, &n);
+  if (all)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          Output out = { all[i].name, all[i].value };
+          g_array_append_val (pairs, out);
+        }
+      return n;
+    }
+  g_autoptr (GList) members = json_object_get_members (o);
+  for (GList *m = members; m; m = m->next)
+    {
+      Output out = { m->data, json_object_get_member (o, m->data) };
+      g_array_append_val (pairs, out);
+    }
+  return json_object_get_size (o);
+}
+
 /* Core's NormalizeOutputs: the outputs as key-value pairs, in order. */
 static GArray *
-normalize_outputs (JsonNode *outputs, GError **error)
+normalize_outputs (JsonNode *outputs, const UmkJsonDuplicates *dups, GError **error)
 {
   if (is_null (outputs))
     {
@@ -434,13 +462,7 @@ normalize_outputs (JsonNode *outputs, GError **error)
   g_autoptr (GArray) pairs = g_array_new (FALSE, FALSE, sizeof (Output));
   if (JSON_NODE_HOLDS_OBJECT (outputs))
     {
-      JsonObject *o = json_node_get_object (outputs);
-      g_autoptr (GList) members = json_object_get_members (o);
-      for (GList *m = members; m; m = m->next)
-        {
-          Output out = { m->data, json_object_get_member (o, m->data) };
-          g_array_append_val (pairs, out);
-        }
+      add_members (pairs, json_node_get_object (outputs), dups);
       return g_steal_pointer (&pairs);
     }
   if (!JSON_NODE_HOLDS_ARRAY (outputs))
@@ -460,16 +482,12 @@ normalize_outputs (JsonNode *outputs, GError **error)
                              "Invalid parameter, key-value pair not an object as expected");
           return NULL;
         }
-      JsonObject *o = json_node_get_object (pair);
-      if (json_object_get_size (o) != 1)
+      if (add_members (pairs, json_node_get_object (pair), dups) != 1)
         {
           umk_rpc_set_error (error, UMK_RPC_INVALID_PARAMETER,
                              "Invalid parameter, key-value pair must contain exactly one key");
           return NULL;
         }
-      g_autoptr (GList) members = json_object_get_members (o);
-      Output out = { members->data, json_object_get_member (o, members->data) };
-      g_array_append_val (pairs, out);
     }
   return g_steal_pointer (&pairs);
 }
@@ -486,9 +504,10 @@ first_value (GArray *pairs, const char *key)
 
 /* Core's ParseOutputs and AddOutputs. */
 static gboolean
-add_outputs (UmkTxBuilder *b, const UmkAddressParams *params, JsonNode *outputs, GError **error)
+add_outputs (UmkTxBuilder *b, const UmkAddressParams *params, JsonNode *outputs,
+             const UmkJsonDuplicates *dups, GError **error)
 {
-  g_autoptr (GArray) pairs = normalize_outputs (outputs, error);
+  g_autoptr (GArray) pairs = normalize_outputs (outputs, dups, error);
   if (pairs == NULL)
     return FALSE;
   g_autoptr (GPtrArray) seen = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
@@ -547,7 +566,8 @@ add_outputs (UmkTxBuilder *b, const UmkAddressParams *params, JsonNode *outputs,
 
 GByteArray *
 umk_rpc_construct_transaction (const UmkAddressParams *params, JsonNode *inputs, JsonNode *outputs,
-                               JsonNode *locktime, int replaceable, guint32 version, GError **error)
+                               JsonNode *locktime, int replaceable, guint32 version,
+                               const UmkJsonDuplicates *dups, GError **error)
 {
   g_autoptr (UmkTxBuilder) b = umk_tx_builder_new ();
   b->lock_time = 0;
@@ -572,7 +592,8 @@ umk_rpc_construct_transaction (const UmkAddressParams *params, JsonNode *inputs,
       return NULL;
     }
   b->version = version;
-  if (!add_inputs (b, inputs, replaceable, error) || !add_outputs (b, params, outputs, error))
+  if (!add_inputs (b, inputs, dups, replaceable, error)
+      || !add_outputs (b, params, outputs, dups, error))
     return NULL;
 
   /* BIP 125: replaceable needs some input at or below 0xfffffffd. */

@@ -75,12 +75,15 @@ UmkTx *umk_rpc_decode_hex_tx (const char *hex, gboolean try_no_witness,
 /* Core's ConstructTransaction: inputs (array of {txid, vout, sequence?} or
  * NULL), outputs (object, or array of one-member objects: address → amount,
  * or "data" → hex), locktime (NULL or a number), replaceable (-1 when not
- * given, else 0/1) and version.
+ * given, else 0/1) and version. dups (NULL for none) gives the members
+ * json-glib dropped from objects that repeat a key, which Core sees: a key
+ * given twice in the outputs is -8 "Invalid parameter, duplicated address: …"
+ * or "Invalid parameter, duplicate key: data".
  * Returns: the unsigned transaction serialized (legacy encoding), or NULL with
  *          Core's error. */
 GByteArray *umk_rpc_construct_transaction (const UmkAddressParams *params, JsonNode *inputs,
                                            JsonNode *outputs, JsonNode *locktime, int replaceable,
-                                           guint32 version,
+                                           guint32 version, const UmkJsonDuplicates *dups,
                                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- Signing ------------------------------------------------------------- */

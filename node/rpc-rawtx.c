@@ -272,7 +272,7 @@ rpc_createrawtransaction (UmkRpcCall *call, UmkJsonWriter *w, GError **error)
     return FALSE;
   g_autoptr (GByteArray) raw = umk_rpc_construct_transaction (
       address_params (call), umk_rpc_param (call, 0), umk_rpc_param (call, 1),
-      umk_rpc_param (call, 2), replaceable, (guint32) version, error);
+      umk_rpc_param (call, 2), replaceable, (guint32) version, call->dups, error);
   if (raw == NULL)
     return FALSE;
   g_autofree char *hex = umk_hex_encode (raw->data, raw->len);

@@ -580,6 +580,18 @@ test_decoderawtransaction (void)
 
 /* ---- createrawtransaction ------------------------------------------------ */
 
+/* The reply to a whole request body: its HTTP status and text. */
+static char *
+call_body (const char *body, guint *status)
+{
+  UmkRpcReply reply;
+  umk_rpc_dispatcher_handle (dispatcher, body, strlen (body), "test", NULL, "/", NULL, &reply);
+  *status = reply.status;
+  char *text = g_strndup (reply.body, reply.len);
+  umk_rpc_reply_clear (&reply);
+  return text;
+}
+
 #define TXID     "1d1d4e24ed99057e84c3f80fd8fbec79ed9e1acee37da269356ecea000000000"
 #define ADDRESS  "mpLQjfK79b7CCV4VMJWEWAj5Mpx8Up5zxB"
 #define ADDRESS2 "bcrt1qthga8gzgzxwz0v5zjvzkwfxe2ghjdk2997w9up"
@@ -783,6 +795,102 @@ lookup (UmkNode *node, const UmkOutPoint *out, int64_t *value, GByteArray *scrip
         }
     }
   return FALSE;
+}
+
+/* Objects that name a key twice, which JSON allows: Core's UniValue keeps
+ * every member, json-glib only the last value. */
+static void
+test_duplicate_keys (void)
+{
+  static const char empty[] = "\"02000000000000000000\"";
+  /* The outputs: ParseOutputs meets the key a second time. */
+  call_error ("createrawtransaction", "[[],{\"" ADDRESS "\":1,\"" ADDRESS "\":1}]", -8,
+              "Invalid parameter, duplicated address: " ADDRESS);
+  call_error ("createrawtransaction", "[[],{\"data\":\"aa\",\"data\":\"bb\"}]", -8,
+              "Invalid parameter, duplicate key: data");
+  call_error ("createrawtransaction",
+              "{\"inputs\":[],\"outputs\":{\"" ADDRESS "\":1,\"" ADDRESS "\":2}}", -8,
+              "Invalid parameter, duplicated address: " ADDRESS);
+  /* ... in text order: a bad member before the repeat fails first, and
+   * operator[] gives the first value (here the one that is fine) */
+  call_error ("createrawtransaction", "[[],{\"" ADDRESS "\":1,\"foo\":0,\"" ADDRESS "\":1}]", -5,
+              "Invalid Umkoin address: foo");
+  call_error ("createrawtransaction", "[[],{\"" ADDRESS "\":1,\"" ADDRESS "\":\"bad\"}]", -8,
+              "Invalid parameter, duplicated address: " ADDRESS);
+  call_error ("createrawtransaction", "[[],{\"" ADDRESS "\":\"bad\",\"" ADDRESS "\":1}]", -3,
+              "Invalid amount");
+  call_error ("createrawtransaction", "[[],{\"data\":\"zz\",\"data\":\"aa\"}]", -8,
+              "Data must be hexadecimal string (not 'zz')");
+  call_error ("createrawtransaction", "[[],{\"data\":\"aa\",\"" ADDRESS "\":1,\"data\":\"bb\"}]",
+              -8, "Invalid parameter, duplicate key: data");
+  /* a key-value pair whose key is given twice has two keys */
+  call_error ("createrawtransaction", "[[],[{\"" ADDRESS "\":1,\"" ADDRESS "\":1}]]", -8,
+              "Invalid parameter, key-value pair must contain exactly one key");
+  /* an input's members are find_value's: the first */
+  g_autofree char *in
+      = call_ok ("createrawtransaction",
+                 "[[{\"txid\":\"" TXID "\",\"vout\":9,\"vout\":\"x\"}],{\"" ADDRESS "\":99}]");
+  g_assert_cmpstr (in, ==,
+                   "\"020000000100000000a0ce6e3569a27de3ce1a9eed79ecfbd80ff8c3847e0599ed244e1d1d09"
+                   "00000000fdffffff010003164e020000001976a91460baa0f494b38ce3c940dea67f3804dc52d1"
+                   "fb9488ac00000000\"");
+  call_error ("createrawtransaction",
+              "[[{\"txid\":\"" TXID "\",\"vout\":\"x\",\"vout\":9}],{\"" ADDRESS "\":99}]", -8,
+              "Invalid parameter, missing vout key");
+
+  /* Named parameters: transformNamedArguments refuses a repeat, the first
+   * one repeated by position, before anything else. */
+  call_error ("createrawtransaction", "{\"inputs\":[],\"inputs\":[],\"outputs\":{}}", -8,
+              "Parameter inputs specified multiple times");
+  call_error ("createrawtransaction", "{\"outputs\":{},\"inputs\":[],\"inputs\":[],\"outputs\":{}}",
+              -8, "Parameter inputs specified multiple times");
+  call_error ("createrawtransaction", "{\"foo\":1,\"outputs\":{},\"outputs\":[]}", -8,
+              "Parameter outputs specified multiple times");
+  call_error ("getblockhash", "{\"height\":0,\"height\":1}", -8,
+              "Parameter height specified multiple times");
+  /* a repeat inside a named argument is the argument's business */
+  call_error ("createrawtransaction",
+              "{\"inputs\":[],\"outputs\":{\"data\":\"aa\",\"data\":\"bb\"}}", -8,
+              "Invalid parameter, duplicate key: data");
+
+  /* The request: find_value takes the first "params", "method", "id" and
+   * "jsonrpc". */
+  static const struct
+  {
+    const char *body;
+    guint status;
+    const char *reply;
+  } requests[] = {
+    { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"createrawtransaction\",\"params\":[[],{}],"
+      "\"params\":\"x\"}",
+      200, "{\"jsonrpc\":\"2.0\",\"result\":\"02000000000000000000\",\"id\":1}\n" },
+    { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"createrawtransaction\",\"params\":\"x\","
+      "\"params\":[[],{}]}",
+      400,
+      "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32600,\"message\":\"Params must be an array or "
+      "object\"},\"id\":1}\n" },
+    { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"createrawtransaction\",\"params\":[[],{}],"
+      "\"method\":\"nosuchmethod\"}",
+      200, "{\"jsonrpc\":\"2.0\",\"result\":\"02000000000000000000\",\"id\":1}\n" },
+    { "{\"jsonrpc\":\"2.0\",\"id\":\"first\",\"method\":\"createrawtransaction\",\"params\":[[],"
+      "{}],\"id\":2}",
+      200, "{\"jsonrpc\":\"2.0\",\"result\":\"02000000000000000000\",\"id\":\"first\"}\n" },
+    { "{\"jsonrpc\":\"2.0\",\"jsonrpc\":\"3.0\",\"id\":1,\"method\":\"createrawtransaction\","
+      "\"params\":[[],{}]}",
+      200, "{\"jsonrpc\":\"2.0\",\"result\":\"02000000000000000000\",\"id\":1}\n" },
+    { "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"createrawtransaction\",\"params\":[[],{}],"
+      "\"params\":{\"height\":0}}]",
+      200, "[{\"jsonrpc\":\"2.0\",\"result\":\"02000000000000000000\",\"id\":1}]\n" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      guint status = 0;
+      g_autofree char *text = call_body (requests[i].body, &status);
+      g_assert_cmpuint (status, ==, requests[i].status);
+      g_assert_cmpstr (text, ==, requests[i].reply);
+    }
+  g_autofree char *plain = call_ok ("createrawtransaction", "[[],{}]");
+  g_assert_cmpstr (plain, ==, empty);
 }
 
 static void
@@ -1248,6 +1356,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rpc-rawtx/decodescript/types", test_decodescript_types);
   g_test_add_func ("/rpc-rawtx/decoderawtransaction", test_decoderawtransaction);
   g_test_add_func ("/rpc-rawtx/createrawtransaction", test_createrawtransaction);
+  g_test_add_func ("/rpc-rawtx/duplicate-keys", test_duplicate_keys);
   g_test_add_func ("/rpc-rawtx/signrawtransactionwithkey", test_signrawtransactionwithkey);
   g_test_add_func ("/rpc-rawtx/sign-witness-scripts", test_sign_witness_scripts);
   g_test_add_func ("/rpc-rawtx/coin-lookup", test_coin_lookup);
