@@ -402,13 +402,7 @@ arg_oneline_key (const UmkRpcArg *arg, GString *out)
       g_string_append (out, "bool");
       break;
     case UMK_RPC_ARG_ARR:
-      g_string_append_c (out, '[');
-      for (guint i = 0; i < arg_n_inner (arg); i++)
-        {
-          arg_oneline (&arg->inner[i], out);
-          g_string_append_c (out, ',');
-        }
-      g_string_append (out, "...]");
+      arg_oneline (arg, out); /* "[elements,...]", as at the top level */
       break;
     case UMK_RPC_ARG_OBJ:
     case UMK_RPC_ARG_OBJ_USER_KEYS:
