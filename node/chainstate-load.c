@@ -286,6 +286,7 @@ umk_chainstate_open (const UmkChainstateOptions *opts, GError **error)
 {
   UmkChainstate *cs = g_new0 (UmkChainstate, 1);
   g_rec_mutex_init (&cs->lock);
+  g_rec_mutex_init (&cs->activate_lock);
   g_mutex_init (&cs->tip_lock);
   g_cond_init (&cs->tip_cond);
   cs->opts = *opts;
@@ -406,6 +407,7 @@ umk_chainstate_close (UmkChainstate *cs)
   g_cond_clear (&cs->tip_cond);
   g_mutex_clear (&cs->tip_lock);
   g_rec_mutex_clear (&cs->lock);
+  g_rec_mutex_clear (&cs->activate_lock);
   g_free (cs->datadir);
   g_free (cs);
 }
@@ -912,6 +914,11 @@ unlink_file_blocks (UmkChainstate *cs, int file)
           b->file = -1;
           b->data_pos = b->undo_pos = 0;
           umk_cs_set_dirty (cs, b);
+          /* It no longer waits for its parent's data: it would have to be
+           * fetched again first (Core's PruneOneBlockFile). */
+          GPtrArray *kids = b->prev != NULL ? g_hash_table_lookup (cs->unlinked, b->prev) : NULL;
+          if (kids != NULL)
+            g_ptr_array_remove (kids, b);
         }
     }
 }
@@ -921,9 +928,11 @@ prune_files_below (UmkChainstate *cs, int height, uint64_t target)
 {
   int last = umk_block_store_last_file (cs->store);
   int pruned_up_to = -1;
+  uint64_t size = umk_block_store_size_on_disk (cs->store);
+  g_autoptr (GArray) files = g_array_new (FALSE, FALSE, sizeof (int));
   for (int f = 0; f < last; f++)
     {
-      if (target > 0 && umk_block_store_size_on_disk (cs->store) <= target)
+      if (target > 0 && size <= target)
         break;
       UmkBlockFileInfo info;
       if (!umk_block_store_file_info (cs->store, f, &info) || info.n_blocks == 0)
@@ -931,23 +940,38 @@ prune_files_below (UmkChainstate *cs, int height, uint64_t target)
       if (info.height_last > height)
         continue;
       unlink_file_blocks (cs, f);
-      umk_block_store_remove_file (cs->store, f);
+      g_array_append_val (files, f);
+      size -= MIN (size, (uint64_t) info.size + info.undo_size);
       pruned_up_to = MAX (pruned_up_to, info.height_last);
-      cs->pruned = TRUE;
     }
-  if (cs->pruned)
+  if (files->len == 0)
+    return pruned_up_to;
+  /* The index stops pointing into the files before they go, so a crash in
+   * between leaves files nobody refers to, never references to no file
+   * (Core writes the index, then unlinks). */
+  cs->pruned = TRUE;
+  g_autoptr (GError) error = NULL;
+  MDB_txn *txn = umk_db_begin (cs->db, FALSE, &error);
+  uint8_t one = 1;
+  if (txn == NULL
+      || !umk_db_put (txn, cs->db->meta, UMK_DB_META_PRUNED, strlen (UMK_DB_META_PRUNED), &one, 1,
+                      &error)
+      || !umk_db_commit (txn, &error) || !umk_cs_commit_index (cs, &error))
     {
-      g_autoptr (GError) error = NULL;
-      MDB_txn *txn = umk_db_begin (cs->db, FALSE, &error);
-      uint8_t one = 1;
-      if (txn == NULL
-          || !umk_db_put (txn, cs->db->meta, UMK_DB_META_PRUNED, strlen (UMK_DB_META_PRUNED), &one,
-                          1, &error)
-          || !umk_db_commit (txn, &error))
-        g_warning ("Cannot record pruning: %s", error != NULL ? error->message : "?");
-      if (!umk_cs_commit_index (cs, &error))
-        g_warning ("Cannot record pruning: %s", error->message);
+      g_warning ("Cannot record pruning, keeping the files: %s",
+                 error != NULL ? error->message : "?");
+      return -1;
     }
+  for (guint i = 0; i < files->len; i++)
+    umk_block_store_remove_file (cs->store, g_array_index (files, int, i));
+  txn = umk_db_begin (cs->db, FALSE, &error);
+  gboolean saved
+      = txn != NULL && umk_block_store_save_infos (cs->store, txn, cs->db->files, &error);
+  if (txn != NULL && !saved)
+    mdb_txn_abort (txn);
+  if (!saved || !umk_db_commit (txn, &error))
+    g_warning ("Cannot record the pruned files' statistics: %s",
+               error != NULL ? error->message : "?");
   return pruned_up_to;
 }
 

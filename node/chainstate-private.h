@@ -7,7 +7,8 @@
 
 struct _UmkChainstate
 {
-  GRecMutex lock; /* Core's cs_main */
+  GRecMutex lock;          /* Core's cs_main */
+  GRecMutex activate_lock; /* Core's m_chainstate_mutex: taken before lock */
   const UmkChainParams *params;
   UmkChainstateOptions opts;
   char *datadir;

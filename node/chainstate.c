@@ -371,7 +371,7 @@ umk_cs_accept_block (UmkChainstate *cs, UmkBlock *block, UmkBlockValidationState
   /* Blocks nobody asked for are stored only if they could matter: more work
    * than the tip. RPC and import force them, as Core does. */
   UmkBlockIndex *tip = umk_active_chain_tip (&cs->chain);
-  if (!force && tip != NULL && umk_arith256_cmp (&index->chain_work, &tip->chain_work) <= 0)
+  if (!force && tip != NULL && umk_arith256_cmp (&index->chain_work, &tip->chain_work) < 0)
     return TRUE;
   const UmkConsensusParams *consensus = &cs->params->consensus;
   /* The genesis block is given, not checked (Core's LoadGenesisBlock stores it
@@ -450,6 +450,8 @@ find_most_work_chain (UmkChainstate *cs)
                     }
                   candidates_remove (cs, x);
                 }
+              /* b itself goes too, or the same candidate comes back forever. */
+              candidates_remove (cs, b);
               usable = FALSE;
               break;
             }
@@ -558,8 +560,9 @@ activate_step (UmkChainstate *cs, UmkBlockIndex *most_work, UmkBlock *block_hint
       prune_candidates (cs);
       if (old_tip == NULL || umk_arith256_cmp (&b->chain_work, &old_tip->chain_work) > 0)
         {
-          /* Further blocks may follow in the next step; the loop above goes
-           * on to target anyway. */
+          /* Better than before: let go of the lock and tell listeners now;
+           * the next step goes on from here (as Core does). */
+          break;
         }
     }
   if (disconnected)
@@ -567,8 +570,25 @@ activate_step (UmkChainstate *cs, UmkBlockIndex *most_work, UmkBlock *block_hint
   return TRUE;
 }
 
+static gboolean activate_best_chain_locked (UmkChainstate *cs, UmkBlock *block_hint,
+                                            UmkBlockValidationState *hint_state,
+                                            gboolean *hint_checked);
+
 gboolean
 umk_cs_activate_best_chain (UmkChainstate *cs, UmkBlock *block_hint,
+                            UmkBlockValidationState *hint_state, gboolean *hint_checked)
+{
+  /* One activation at a time (Core's m_chainstate_mutex): steps of two
+   * callers must not interleave, or one caller's verdict about its block could
+   * be reached by the other. */
+  g_rec_mutex_lock (&cs->activate_lock);
+  gboolean ok = activate_best_chain_locked (cs, block_hint, hint_state, hint_checked);
+  g_rec_mutex_unlock (&cs->activate_lock);
+  return ok;
+}
+
+static gboolean
+activate_best_chain_locked (UmkChainstate *cs, UmkBlock *block_hint,
                             UmkBlockValidationState *hint_state, gboolean *hint_checked)
 {
   for (;;)
@@ -680,6 +700,10 @@ umk_chainstate_activate_best_chain (UmkChainstate *cs, GError **error)
 gboolean
 umk_chainstate_invalidate_block (UmkChainstate *cs, UmkBlockIndex *index, GError **error)
 {
+  /* The genesis block cannot be invalid (Core refuses quietly). */
+  if (index->height == 0)
+    return TRUE;
+  g_rec_mutex_lock (&cs->activate_lock);
   umk_chainstate_lock (cs);
   gboolean ok = TRUE;
   gboolean disconnected = FALSE;
@@ -718,7 +742,19 @@ umk_chainstate_invalidate_block (UmkChainstate *cs, UmkBlockIndex *index, GError
   umk_chainstate_unlock (cs);
   if (ok)
     ok = umk_chainstate_activate_best_chain (cs, error);
+  g_rec_mutex_unlock (&cs->activate_lock);
   return ok;
+}
+
+/* A block whose failure flags were cleared is a candidate again if it is
+ * complete and not worse than the tip (Core's ResetBlockFailureFlags). */
+static void
+maybe_candidate (UmkChainstate *cs, UmkBlockIndex *b)
+{
+  UmkBlockIndex *tip = umk_active_chain_tip (&cs->chain);
+  if (umk_block_index_is_valid (b, UMK_BLOCK_VALID_TRANSACTIONS) && b->chain_tx > 0
+      && (tip == NULL || umk_block_index_compare_work (b, tip) <= 0))
+    umk_cs_candidates_add (cs, b);
 }
 
 gboolean
@@ -737,8 +773,7 @@ umk_chainstate_reconsider_block (UmkChainstate *cs, UmkBlockIndex *index, GError
         {
           b->status &= ~(uint32_t) UMK_BLOCK_FAILED_MASK;
           umk_cs_set_dirty (cs, b);
-          if (umk_block_index_is_valid (b, UMK_BLOCK_VALID_TRANSACTIONS) && b->chain_tx > 0)
-            umk_cs_candidates_add (cs, b);
+          maybe_candidate (cs, b);
           update_best_header (cs, b);
         }
     }
@@ -747,8 +782,7 @@ umk_chainstate_reconsider_block (UmkChainstate *cs, UmkBlockIndex *index, GError
       {
         b->status &= ~(uint32_t) UMK_BLOCK_FAILED_MASK;
         umk_cs_set_dirty (cs, b);
-        if (umk_block_index_is_valid (b, UMK_BLOCK_VALID_TRANSACTIONS) && b->chain_tx > 0)
-          umk_cs_candidates_add (cs, b);
+        maybe_candidate (cs, b);
         update_best_header (cs, b);
       }
   umk_chainstate_unlock (cs);

@@ -16,8 +16,9 @@
 #include <math.h>
 #include <string.h>
 
-/* Two weeks of proof-of-work time: blocks this far below an -assumevalid block
- * get their scripts checked anyway (Core's rule). */
+/* Two weeks of proof-of-work time: blocks an -assumevalid block vouches for
+ * skip their script checks only when at least this much work lies on top of
+ * them up to the best header (Core's rule). */
 #define ASSUMEVALID_MARGIN_SECONDS (60 * 60 * 24 * 7 * 2)
 
 /* Core's assumevalid decision for one block. */
@@ -44,8 +45,10 @@ scripts_needed (UmkChainstate *cs, const UmkBlockIndex *index)
   umk_arith256_from_uint256 (&min_work, &cs->params->consensus.minimum_chain_work);
   if (umk_arith256_cmp (&best->chain_work, &min_work) < 0)
     return TRUE;
+  /* Within two weeks of work below the best header the block is too recent
+   * to trust the assumption: its scripts are checked. */
   return umk_pow_proof_equivalent_time (best, index, best, &cs->params->consensus)
-         > ASSUMEVALID_MARGIN_SECONDS;
+         <= ASSUMEVALID_MARGIN_SECONDS;
 }
 
 /* An output that can never be spent is not added to the UTXO set (Core's
@@ -76,8 +79,12 @@ umk_cs_connect_block (UmkChainstate *cs, const UmkBlock *block, UmkBlockIndex *i
   if (!checked && !umk_check_block (block, consensus, !just_check, !just_check, state))
     {
       if (state->result == UMK_BLOCK_RESULT_MUTATED)
-        /* A corrupted copy on disk is not the block's fault. */
-        return umk_block_state_error (state, "corrupt-block");
+        {
+          /* It was valid when stored: the copy on disk went bad. Not the
+           * block's fault, and nothing the node can go on from. */
+          umk_cs_fatal (cs, "Corrupt block found indicating potential hardware failure.");
+          return umk_block_state_error (state, "corrupt-block");
+        }
       return FALSE;
     }
   UmkUint256 best;
@@ -441,7 +448,9 @@ umk_cs_disconnect_tip (UmkChainstate *cs)
       return FALSE;
     }
   g_autoptr (UmkCoinsCache) view = umk_coins_cache_new_child (cs->coins);
-  if (umk_cs_disconnect_block (cs, block, tip, view) == UMK_DISCONNECT_FAILED)
+  /* An unclean disconnect means the UTXO set and the blocks disagree: going
+   * on would write that mismatch through, so the node stops (as Core). */
+  if (umk_cs_disconnect_block (cs, block, tip, view) != UMK_DISCONNECT_OK)
     {
       umk_cs_fatal (cs, "Failed to disconnect block");
       return FALSE;

@@ -187,6 +187,18 @@ class Reorg(test_framework.TestCase):
         self.assertEqual(a.getbestblockhash(), hashes[-1])
         self.expect_tips(a, tip_entry(30, hashes[-1], 0, 'active'), tip_entry(10, new, 1, 'invalid'))
 
+    def test_invalidate_genesis(self):
+        # The genesis block cannot be invalidated: Core answers null and changes
+        # nothing (it must not try to disconnect it).
+        a, w = self.a, self.wallet
+        w.generate(3)
+        tip = a.getbestblockhash()
+        self.assertIsNone(a.invalidateblock(a.getblockhash(0)))
+        self.assertEqual(a.getbestblockhash(), tip)
+        self.expect_tips(a, tip_entry(3, tip, 0, 'active'))
+        w.generate(1)
+        self.assertEqual(a.getblockcount(), 4)
+
 
 if __name__ == '__main__':
     test_framework.main()
