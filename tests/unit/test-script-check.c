@@ -360,7 +360,9 @@ test_repeated (void)
 
 /* ---- Threads ---------------------------------------------------------------------------- */
 
-/* Threads of this process, from /proc (Linux). */
+/* The queue's worker threads alive in this process, by their names in /proc
+ * (Linux). Other threads (GLib's, libcrypto's) may come and go meanwhile, so
+ * only the workers ("scriptch.N") are counted. */
 static int
 thread_count (void)
 {
@@ -368,8 +370,26 @@ thread_count (void)
   if (dir == NULL)
     return -1;
   int n = 0;
-  while (g_dir_read_name (dir) != NULL)
-    n++;
+  const char *task;
+  while ((task = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/task", task, "comm", NULL);
+      g_autofree char *comm = NULL;
+      if (g_file_get_contents (path, &comm, NULL, NULL) && g_str_has_prefix (comm, "scriptch."))
+        n++;
+    }
+  return n;
+}
+
+/* A new thread names itself once it runs: wait (at most 5 s) for the count
+ * to reach want. Returns: the last count seen. */
+static int
+wait_thread_count (int want)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  int n;
+  while ((n = thread_count ()) != want && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
   return n;
 }
 
@@ -386,7 +406,7 @@ test_free_joins (void)
   for (int round = 0; round < 5; round++)
     {
       UmkScriptCheckQueue *q = umk_script_check_queue_new (3);
-      g_assert_cmpint (thread_count (), ==, before + 3);
+      g_assert_cmpint (wait_thread_count (before + 3), ==, before + 3);
       if (round % 2 == 0)
         {
           g_autofree UmkScriptCheck *checks = passing_batch (rand, 500);
