@@ -5,6 +5,7 @@
 #include "node/chainstate-init.h"
 
 #include "common/error.h"
+#include "common/hex.h"
 #include "node/chainstate.h"
 #include "node/node-mempool.h"
 #include "node/script-check.h"
@@ -141,6 +142,33 @@ umk_node_chainstate_start (UmkNode *node, GError **error)
         {
           g_set_error (error, UMK_ERROR, UMK_ERROR_INVALID,
                        "Invalid value for -assumevalid: '%s' (a block hash, or 0)", av);
+          return FALSE;
+        }
+    }
+  opts.minimum_chain_work = node->params->consensus.minimum_chain_work;
+  if (umk_args_is_set (args, "-minimumchainwork"))
+    {
+      /* Core's uint256::FromUserHex: an optional 0x, then up to 64 digits. */
+      g_autofree char *text = umk_args_get (args, "-minimumchainwork", "");
+      const char *hex = text != NULL ? text : "";
+      if (g_str_has_prefix (hex, "0x") || g_str_has_prefix (hex, "0X"))
+        hex += 2;
+      size_t len = strlen (hex);
+      gboolean ok = len > 0 && len <= 64;
+      for (size_t i = 0; ok && i < len; i++)
+        ok = umk_hex_digit (hex[i]) >= 0;
+      if (ok)
+        {
+          char padded[65];
+          memset (padded, '0', 64 - len);
+          memcpy (padded + 64 - len, hex, len + 1);
+          ok = umk_uint256_from_hex (&opts.minimum_chain_work, padded);
+        }
+      if (!ok)
+        {
+          g_set_error (error, UMK_ERROR, UMK_ERROR_INVALID,
+                       "Invalid minimum work specified (%s), must be up to 64 hex digits",
+                       text != NULL ? text : "");
           return FALSE;
         }
     }

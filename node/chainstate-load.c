@@ -819,7 +819,7 @@ umk_chainstate_is_initial_block_download (UmkChainstate *cs)
   if (tip == NULL)
     return TRUE;
   UmkArith256 min_work;
-  umk_arith256_from_uint256 (&min_work, &cs->params->consensus.minimum_chain_work);
+  umk_arith256_from_uint256 (&min_work, &cs->opts.minimum_chain_work);
   if (umk_arith256_cmp (&tip->chain_work, &min_work) < 0)
     return TRUE;
   gint64 max_age = cs->opts.max_tip_age > 0 ? cs->opts.max_tip_age : 24 * 60 * 60;

@@ -35,14 +35,15 @@ typedef struct
   gint64 dbcache_mib;  /* -dbcache */
   gint64 prune_mib;    /* -prune: 0 off, 1 manual, else the target */
   gboolean txindex;
-  gboolean reindex;            /* -reindex: rebuild the index from the blk files */
-  gboolean reindex_chainstate; /* -reindex-chainstate */
-  gboolean blocksxor;          /* -blocksxor for a new blocks folder */
-  gboolean fastprune;          /* -fastprune: 64 KiB block files */
-  int script_threads;          /* -par, resolved */
-  gboolean assumevalid_set;    /* -assumevalid given */
-  UmkUint256 assumevalid;      /* zero: check every script */
-  gint64 checkblocks;          /* -checkblocks / -checklevel at start-up */
+  gboolean reindex;              /* -reindex: rebuild the index from the blk files */
+  gboolean reindex_chainstate;   /* -reindex-chainstate */
+  gboolean blocksxor;            /* -blocksxor for a new blocks folder */
+  gboolean fastprune;            /* -fastprune: 64 KiB block files */
+  int script_threads;            /* -par, resolved */
+  UmkUint256 minimum_chain_work; /* the chain's, or -minimumchainwork (display order parsed) */
+  gboolean assumevalid_set;      /* -assumevalid given */
+  UmkUint256 assumevalid;        /* zero: check every script */
+  gint64 checkblocks;            /* -checkblocks / -checklevel at start-up */
   gint64 checklevel;
   gint64 mocktime;    /* 0, or a fixed "now" (-mocktime) */
   gint64 max_tip_age; /* -maxtipage, seconds */

@@ -42,7 +42,7 @@ scripts_needed (UmkChainstate *cs, const UmkBlockIndex *index)
   if (best == NULL || umk_block_index_get_ancestor (best, index->height) != index_nc)
     return TRUE;
   UmkArith256 min_work;
-  umk_arith256_from_uint256 (&min_work, &cs->params->consensus.minimum_chain_work);
+  umk_arith256_from_uint256 (&min_work, &cs->opts.minimum_chain_work);
   if (umk_arith256_cmp (&best->chain_work, &min_work) < 0)
     return TRUE;
   /* Within two weeks of work below the best header the block is too recent

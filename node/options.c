@@ -101,7 +101,7 @@ static const NodeOption node_options[] = {
   { "-maxmempool=<n>", ANY, OPT, WORKS, "Keep the transaction memory pool under <n> MB." },
   { "-mempoolexpiry=<n>", ANY, OPT, WORKS,
     "Drop transactions that stayed in the mempool longer than <n> hours." },
-  { "-minimumchainwork=<hex>", DEBUG, OPT, NO_BLOCKS,
+  { "-minimumchainwork=<hex>", DEBUG, OPT, WORKS,
     "The least total work, in hex, that a chain must have to be trusted during initial "
     "download." },
   { "-par=<n>", ANY, OPT, WORKS,
