@@ -400,3 +400,33 @@ umk_tx_builder_finish (const UmkTxBuilder *b, GError **error)
   g_autoptr (GBytes) bytes = g_byte_array_free_to_bytes (w);
   return umk_tx_new_from_bytes (bytes, error);
 }
+
+/* ---- outpoints as hash table keys ---- */
+
+guint
+umk_outpoint_hash (gconstpointer outpoint)
+{
+  static gsize once = 0;
+  static uint64_t k0, k1;
+  if (g_once_init_enter (&once))
+    {
+      k0 = (uint64_t) g_random_int () << 32 | g_random_int ();
+      k1 = (uint64_t) g_random_int () << 32 | g_random_int ();
+      g_once_init_leave (&once, 1);
+    }
+  const UmkOutPoint *o = outpoint;
+  uint8_t buf[36];
+  memcpy (buf, o->hash.b, 32);
+  buf[32] = (uint8_t) o->n;
+  buf[33] = (uint8_t) (o->n >> 8);
+  buf[34] = (uint8_t) (o->n >> 16);
+  buf[35] = (uint8_t) (o->n >> 24);
+  return (guint) umk_siphash24 (k0, k1, buf, sizeof buf);
+}
+
+gboolean
+umk_outpoint_equal (gconstpointer a, gconstpointer b)
+{
+  const UmkOutPoint *x = a, *y = b;
+  return x->n == y->n && memcmp (x->hash.b, y->hash.b, 32) == 0;
+}

@@ -40,6 +40,12 @@ umk_outpoint_is_null (const UmkOutPoint *o)
   return o->n == UINT32_MAX && umk_uint256_is_zero (&o->hash);
 }
 
+/* GHashTable functions for keys that point at a UmkOutPoint. The hash is
+ * SipHash with a key drawn once per process (Core's salted hasher), so
+ * transactions crafted to collide cannot slow a table down. */
+guint umk_outpoint_hash (gconstpointer outpoint);
+gboolean umk_outpoint_equal (gconstpointer a, gconstpointer b);
+
 typedef struct
 {
   UmkOutPoint prevout;

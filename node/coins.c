@@ -34,23 +34,6 @@ struct _UmkCoinsCache
  * and the script. Only used to decide when to flush. */
 #define ENTRY_OVERHEAD (sizeof (Entry) + 48)
 
-static guint
-outpoint_hash (gconstpointer p)
-{
-  const UmkOutPoint *o = p;
-  /* txids are uniformly random already; mix in the index. */
-  guint h;
-  memcpy (&h, o->hash.b, sizeof h);
-  return h ^ (o->n * 0x9e3779b1u);
-}
-
-static gboolean
-outpoint_equal (gconstpointer a, gconstpointer b)
-{
-  const UmkOutPoint *x = a, *y = b;
-  return x->n == y->n && memcmp (x->hash.b, y->hash.b, 32) == 0;
-}
-
 static void
 entry_free (gpointer p)
 {
@@ -63,7 +46,7 @@ static UmkCoinsCache *
 cache_new (void)
 {
   UmkCoinsCache *c = g_new0 (UmkCoinsCache, 1);
-  c->map = g_hash_table_new_full (outpoint_hash, outpoint_equal, NULL, entry_free);
+  c->map = g_hash_table_new_full (umk_outpoint_hash, umk_outpoint_equal, NULL, entry_free);
   return c;
 }
 

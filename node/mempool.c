@@ -279,26 +279,6 @@ equal_uint256 (gconstpointer a, gconstpointer b)
   return memcmp (a, b, 32) == 0;
 }
 
-static guint
-hash_outpoint (gconstpointer p)
-{
-  const UmkOutPoint *o = p;
-  uint8_t buf[36];
-  memcpy (buf, o->hash.b, 32);
-  buf[32] = (uint8_t) o->n;
-  buf[33] = (uint8_t) (o->n >> 8);
-  buf[34] = (uint8_t) (o->n >> 16);
-  buf[35] = (uint8_t) (o->n >> 24);
-  return (guint) umk_siphash24 (hash_k0, hash_k1, buf, sizeof buf);
-}
-
-static gboolean
-equal_outpoint (gconstpointer a, gconstpointer b)
-{
-  const UmkOutPoint *x = a, *y = b;
-  return x->n == y->n && memcmp (x->hash.b, y->hash.b, 32) == 0;
-}
-
 /* Core orders txids (in sets and maps) by their bytes as stored. */
 static int
 txid_cmp (const UmkUint256 *a, const UmkUint256 *b)
@@ -409,7 +389,7 @@ umk_mempool_new (const UmkMempoolOptions *opts)
     umk_mempool_options_init (&pool->opts);
   pool->by_txid = g_hash_table_new (hash_uint256, equal_uint256);
   pool->by_wtxid = g_hash_table_new (hash_uint256, equal_uint256);
-  pool->spenders = g_hash_table_new (hash_outpoint, equal_outpoint);
+  pool->spenders = g_hash_table_new (umk_outpoint_hash, umk_outpoint_equal);
   pool->deltas = g_hash_table_new_full (hash_uint256, equal_uint256, g_free, g_free);
   pool->unbroadcast = g_hash_table_new_full (hash_uint256, equal_uint256, g_free, NULL);
   pool->chunks = g_tree_new_full (chunk_order, NULL, NULL, NULL);

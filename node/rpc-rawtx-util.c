@@ -629,23 +629,6 @@ struct _UmkRpcCoins
   GHashTable *map; /* UmkOutPoint* -> Coin* */
 };
 
-static guint
-outpoint_hash (gconstpointer p)
-{
-  const UmkOutPoint *o = p;
-  guint h = o->n;
-  for (int i = 0; i < 32; i++)
-    h = h * 31 + o->hash.b[i];
-  return h;
-}
-
-static gboolean
-outpoint_equal (gconstpointer a, gconstpointer b)
-{
-  const UmkOutPoint *x = a, *y = b;
-  return x->n == y->n && memcmp (x->hash.b, y->hash.b, 32) == 0;
-}
-
 static void
 coin_free (gpointer p)
 {
@@ -658,7 +641,7 @@ UmkRpcCoins *
 umk_rpc_coins_new (void)
 {
   UmkRpcCoins *coins = g_new0 (UmkRpcCoins, 1);
-  coins->map = g_hash_table_new_full (outpoint_hash, outpoint_equal, g_free, coin_free);
+  coins->map = g_hash_table_new_full (umk_outpoint_hash, umk_outpoint_equal, g_free, coin_free);
   return coins;
 }
 
