@@ -245,7 +245,7 @@ load_genesis (UmkChainstate *cs, GError **error)
     return FALSE;
   UmkBlockValidationState state;
   umk_block_state_init (&state);
-  if (!umk_cs_accept_block (cs, copy, &state, TRUE, -1, 0, NULL, NULL))
+  if (!umk_cs_accept_block (cs, copy, &state, TRUE, FALSE, -1, 0, NULL, NULL))
     {
       g_autofree char *s = umk_block_state_to_string (&state);
       g_set_error (error, UMK_ERROR, UMK_ERROR_FAILED, "Cannot store the genesis block: %s", s);
@@ -453,7 +453,7 @@ accept_imported (UmkChainstate *cs, UmkBlock *block, int reindex_file, int64_t o
 {
   UmkBlockValidationState state;
   umk_block_state_init (&state);
-  if (!umk_cs_accept_block (cs, block, &state, TRUE, reindex_file,
+  if (!umk_cs_accept_block (cs, block, &state, TRUE, FALSE, reindex_file,
                             reindex_file >= 0 ? (uint32_t) offset : 0, NULL, NULL))
     {
       g_autofree char *s = umk_block_state_to_string (&state);

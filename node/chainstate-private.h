@@ -65,8 +65,8 @@ void umk_cs_candidates_add (UmkChainstate *cs, UmkBlockIndex *index);
 gboolean umk_cs_accept_header (UmkChainstate *cs, const UmkBlockHeader *header,
                                UmkBlockValidationState *state, UmkBlockIndex **out);
 gboolean umk_cs_accept_block (UmkChainstate *cs, UmkBlock *block, UmkBlockValidationState *state,
-                              gboolean force, int pos_file, uint32_t pos, gboolean *new_block,
-                              UmkBlockIndex **out);
+                              gboolean force, gboolean checked, int pos_file, uint32_t pos,
+                              gboolean *new_block, UmkBlockIndex **out);
 void umk_cs_mark_invalid (UmkChainstate *cs, UmkBlockIndex *index);
 gboolean umk_cs_activate_best_chain (UmkChainstate *cs, UmkBlock *block_hint,
                                      UmkBlockValidationState *hint_state, gboolean *hint_checked);

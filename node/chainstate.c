@@ -352,12 +352,14 @@ umk_cs_mark_invalid (UmkChainstate *cs, UmkBlockIndex *index)
   g_message ("Invalid block found: %s at height %d", hex, index->height);
 }
 
-/* Core's AcceptBlock: header, block checks, storage. pos_file >= 0 says the
- * block already is at (pos_file, pos) in a blk file (-reindex). */
+/* Core's AcceptBlock: header, block checks, storage. checked says the block
+ * already passed umk_check_block (ProcessNewBlock checks it first; merkle
+ * roots and every transaction need not be checked twice). pos_file >= 0 says
+ * the block already is at (pos_file, pos) in a blk file (-reindex). */
 gboolean
 umk_cs_accept_block (UmkChainstate *cs, UmkBlock *block, UmkBlockValidationState *state,
-                     gboolean force, int pos_file, uint32_t pos, gboolean *new_block,
-                     UmkBlockIndex **out)
+                     gboolean force, gboolean checked, int pos_file, uint32_t pos,
+                     gboolean *new_block, UmkBlockIndex **out)
 {
   if (new_block != NULL)
     *new_block = FALSE;
@@ -378,7 +380,7 @@ umk_cs_accept_block (UmkChainstate *cs, UmkBlock *block, UmkBlockValidationState
    * directly; on chains with BIP 34 from height 0 it could not pass). */
   gboolean genesis = index->prev == NULL;
   if (!genesis
-      && (!umk_check_block (block, consensus, TRUE, TRUE, state)
+      && ((!checked && !umk_check_block (block, consensus, TRUE, TRUE, state))
           || !umk_contextual_check_block (block, index->prev, consensus, state)))
     {
       if (umk_block_state_is_invalid (state) && state->result != UMK_BLOCK_RESULT_MUTATED)
@@ -629,7 +631,7 @@ umk_chainstate_process_block (UmkChainstate *cs, UmkBlock *block, gboolean force
   const UmkConsensusParams *consensus = &cs->params->consensus;
   gboolean ok = umk_check_block (block, consensus, TRUE, TRUE, state);
   if (ok)
-    ok = umk_cs_accept_block (cs, block, state, force, -1, 0, new_block, NULL);
+    ok = umk_cs_accept_block (cs, block, state, force, TRUE, -1, 0, new_block, NULL);
   if (!ok)
     {
       /* Core's BlockChecked fires for a block that failed here. */
