@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "node/chainstate-private.h"
+#include "node/chainstate-query.h"
 
 #include "common/block-check.h"
 #include "common/error.h"
@@ -830,39 +831,10 @@ umk_chainstate_is_initial_block_download (UmkChainstate *cs)
   return FALSE;
 }
 
-double
-umk_chainstate_verification_progress (UmkChainstate *cs, const UmkBlockIndex *index)
-{
-  if (index == NULL || index->chain_tx == 0)
-    return 0.0;
-  const UmkChainTxData *data = &cs->params->chain_tx_data;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  double total;
-  if (index->chain_tx <= data->tx_count)
-    total = (double) data->tx_count + (double) (now - data->time) * data->tx_rate;
-  else
-    total = (double) index->chain_tx + (double) (now - (gint64) index->time) * data->tx_rate;
-  double p = (double) index->chain_tx / total;
-  return p < 1.0 ? p : 1.0;
-}
-
 gboolean
 umk_chainstate_pruned (UmkChainstate *cs)
 {
   return cs->pruned;
-}
-
-int
-umk_chainstate_prune_height (UmkChainstate *cs)
-{
-  /* The lowest block of the active chain that still has its data. */
-  UmkBlockIndex *tip = umk_active_chain_tip (&cs->chain);
-  if (tip == NULL || !(tip->status & UMK_BLOCK_HAVE_DATA))
-    return -1;
-  UmkBlockIndex *b = tip;
-  while (b->prev != NULL && (b->prev->status & UMK_BLOCK_HAVE_DATA))
-    b = b->prev;
-  return b->height;
 }
 
 void
@@ -1008,7 +980,7 @@ umk_chainstate_prune_to (UmkChainstate *cs, int height, GError **error)
         }
       prune_files_below (cs, height, 0);
     }
-  done = umk_chainstate_prune_height (cs) - 1;
+  done = umk_chainstate_query_last_pruned_height (cs);
   umk_chainstate_unlock (cs);
   return done;
 }

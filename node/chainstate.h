@@ -100,10 +100,7 @@ int32_t umk_chainstate_block_version (UmkChainstate *cs, const UmkBlockIndex *pr
 struct _UmkVersionBitsCache *umk_chainstate_versionbits (UmkChainstate *cs);
 
 gboolean umk_chainstate_is_initial_block_download (UmkChainstate *cs);
-/* Core's GuessVerificationProgress. */
-double umk_chainstate_verification_progress (UmkChainstate *cs, const UmkBlockIndex *index);
 gboolean umk_chainstate_pruned (UmkChainstate *cs);
-int umk_chainstate_prune_height (UmkChainstate *cs); /* lowest height with data, or -1 */
 gboolean umk_chainstate_txindex_enabled (UmkChainstate *cs);
 /* Finds a transaction through -txindex: the block hash and the tx. */
 gboolean umk_chainstate_txindex_find (UmkChainstate *cs, const UmkUint256 *txid, UmkUint256 *block,
@@ -135,8 +132,8 @@ gboolean umk_chainstate_reconsider_block (UmkChainstate *cs, UmkBlockIndex *inde
 gboolean umk_chainstate_precious_block (UmkChainstate *cs, UmkBlockIndex *index, GError **error);
 /* Core's VerifyDB. Returns: FALSE with error describing the first problem. */
 gboolean umk_chainstate_verify (UmkChainstate *cs, int level, int nblocks, GError **error);
-/* Prunes block files whose blocks are all below height. Returns the height
- * pruned up to. */
+/* Prunes block files whose blocks are all below height. Returns: the height
+ * of the last pruned block (umk_chainstate_query_last_pruned_height), or -1. */
 int umk_chainstate_prune_to (UmkChainstate *cs, int height, GError **error);
 
 /* Reads blocks from a file of records (-loadblock, or a blk file during

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "node/chainstate-private.h"
+#include "node/chainstate-query.h"
 
 #include "common/block-check.h"
 #include "common/error.h"
@@ -365,7 +366,7 @@ log_tip (UmkChainstate *cs, const char *what)
           " date='%s' progress=%f cache=%.1fMiB(%utxo)",
           what, hex, tip->height, (unsigned) tip->version,
           log2 (umk_arith256_to_double (&tip->chain_work)), tip->chain_tx, date,
-          umk_chainstate_verification_progress (cs, tip),
+          umk_chainstate_query_verification_progress (cs, tip),
           umk_coins_cache_memory (cs->coins) / 1048576.0, umk_coins_cache_size (cs->coins));
 }
 
