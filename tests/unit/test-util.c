@@ -129,3 +129,10 @@ umk_test_random_bytes (GRand *rand, size_t len)
     buf[k] = (uint8_t) g_rand_int (rand);
   return buf;
 }
+
+void
+umk_test_store_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  (void) source;
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}

@@ -1,6 +1,7 @@
 /* test-util.h — helpers shared by the unit tests: vector files and tallies. */
 #pragma once
 
+#include <gio/gio.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
 #include <stdbool.h>
@@ -45,3 +46,23 @@ uint8_t *umk_test_random_bytes (GRand *rand, size_t len);
 
 /* Decodes hex for a test; aborts the test on bad hex. */
 GByteArray *umk_test_hex (const char *hex);
+
+/* Iterates the default main context until cond holds; fails the test after
+ * 20 s. For tests that wait for a real process or connection. */
+#define UMK_TEST_WAIT_UNTIL(cond)                                     \
+  G_STMT_START                                                        \
+  {                                                                   \
+    gint64 deadline_ = g_get_monotonic_time () + 20 * G_USEC_PER_SEC; \
+    while (!(cond))                                                   \
+      {                                                               \
+        if (g_get_monotonic_time () > deadline_)                      \
+          g_error ("timed out waiting for %s", #cond);                \
+        if (!g_main_context_iteration (NULL, FALSE))                  \
+          g_usleep (500);                                             \
+      }                                                               \
+  }                                                                   \
+  G_STMT_END
+
+/* A GAsyncReadyCallback that keeps a reference to the result in
+ * *(GAsyncResult **) user_data, for UMK_TEST_WAIT_UNTIL (result != NULL). */
+void umk_test_store_result (GObject *source, GAsyncResult *result, gpointer user_data);
