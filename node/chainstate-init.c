@@ -181,9 +181,11 @@ umk_node_chainstate_start (UmkNode *node, GError **error)
   g_message ("Script verification uses %d threads", opts.script_threads);
   g_message ("Cache configuration: %" G_GINT64_FORMAT " MiB for the coins cache", opts.dbcache_mib);
 
+  umk_node_init_message (node, "Loading block index…");
   node->chainstate = umk_chainstate_open (&opts, error);
   if (node->chainstate == NULL)
     return FALSE;
+  umk_node_init_message (node, "Verifying blocks…");
 
   /* Core's -checkblocks check at start-up (not while reindexing). */
   if (!opts.reindex && !opts.reindex_chainstate && !umk_chainstate_reindexing (node->chainstate)

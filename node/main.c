@@ -19,9 +19,11 @@
 #include "node/daemon.h"
 #include "node/dirlock.h"
 #include "node/init.h"
+#include "node/ipc-server.h"
 #include "node/node.h"
 #include "node/options.h"
 #include "node/rpc-server.h"
+#include "node/wallet-host.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -35,14 +37,24 @@ static const char description[]
       "umkoind: the same options, configuration file and data directory.\n"
       "\n"
       "This version validates and stores a chain (blocks from -loadblock, submitblock or\n"
-      "the regtest miner), keeps a mempool and answers JSON-RPC; it runs until stopped\n"
-      "(SIGINT, SIGTERM or the stop RPC), and -daemon runs it in the background. P2P and\n"
-      "the wallet are not built yet: their options are accepted and say so below.\n";
+      "the regtest miner), keeps a mempool, answers JSON-RPC, starts umkoin-wallet (unless\n"
+      "-disablewallet) and serves umkoin-gui over private D-Bus (-ipcbind); it runs until\n"
+      "stopped (SIGINT, SIGTERM or the stop RPC), and -daemon runs it in the background.\n"
+      "P2P is not built yet: its options are accepted and say so below.\n";
+
+/* How long the node waits for umkoin-wallet to flush and exit at shutdown
+ * before it kills it. */
+#define WALLET_STOP_TIMEOUT_MS 30000
+/* How long start-up waits for umkoin-wallet to load its wallets before the
+ * node says "Done loading" anyway. */
+#define WALLET_START_TIMEOUT_MS 120000
 
 /* Everything start-up decided before the node runs. */
 typedef struct
 {
   UmkArgs *args;
+  int argc;
+  const char *const *argv;
   UmkChain chain;
   const UmkChainParams *params;
   const char *net_datadir;
@@ -91,6 +103,8 @@ run (const StartUp *s)
 
   UmkNode node = {
     .args = s->args,
+    .argc = s->argc,
+    .argv = s->argv,
     .chain = s->chain,
     .params = s->params,
     .datadir_net = g_strdup (s->net_datadir),
@@ -117,11 +131,21 @@ run (const StartUp *s)
     }
   log_startup_info (s->args, s->params, node.datadir_net);
 
+  /* IPC before the chainstate: a GUI that started us (-ipcfd) or attached
+   * (-ipcbind) sees the start-up steps as InitMessage signals. */
+  node.ipc = umk_ipc_server_new (&node, &error);
+  if (node.ipc == NULL)
+    {
+      umk_init_error ("%s", error->message);
+      goto out;
+    }
+
   if (!umk_node_chainstate_start (&node, &error))
     {
       umk_init_error ("%s", error->message);
       goto out;
     }
+  umk_ipc_server_chainstate_loaded (node.ipc);
 
   rpc = umk_rpc_server_new (&node, &error);
   if (rpc == NULL)
@@ -130,7 +154,20 @@ run (const StartUp *s)
       goto out;
     }
 
-  umk_log_info ("init message: Done loading");
+  /* The wallet process after the RPC server, as Core loads its wallets
+   * once RPC is up (in warm-up). A umkoin-wallet that attaches through
+   * -ipcbind is used even with -disablewallet. */
+  node.wallet = umk_wallet_host_new (&node, node.ipc);
+  umk_ipc_server_set_wallet_host (node.ipc, node.wallet);
+  if (umk_args_get_bool (s->args, "-disablewallet", FALSE))
+    umk_log_info ("Wallet disabled!");
+  else
+    {
+      umk_wallet_host_spawn (node.wallet);
+      (void) umk_wallet_host_wait_ready (node.wallet, WALLET_START_TIMEOUT_MS);
+    }
+
+  umk_node_init_message (&node, "Done loading");
   umk_init_startup_notify (s->args);
   ok = TRUE;
 
@@ -154,8 +191,25 @@ out:
   /* Shutdown, also after a failed start-up (Core's Interrupt + Shutdown). */
   umk_init_shutdown_notify (s->args);
   umk_log_info ("Shutdown in progress...");
+  /* Forwarded wallet calls return now, so that the RPC server's requests in
+   * flight finish. */
+  if (node.wallet != NULL)
+    umk_wallet_host_interrupt (node.wallet);
   g_clear_pointer (&rpc, umk_rpc_server_free);
+  /* The wallet flushes and exits while the node still answers its calls. */
+  if (node.wallet != NULL)
+    umk_wallet_host_stop (node.wallet, WALLET_STOP_TIMEOUT_MS);
+  /* No new IPC calls; those in flight (a console call may still be in the
+   * wallet host) finish before the host and the chain go. */
+  if (node.ipc != NULL)
+    {
+      umk_ipc_server_shutdown (node.ipc);
+      umk_ipc_server_set_wallet_host (node.ipc, NULL);
+    }
+  g_clear_object (&node.wallet);
   umk_node_chainstate_stop (&node);
+  /* The IPC connections close last: a GUI sees the node gone when it is. */
+  g_clear_object (&node.ipc);
   umk_init_unwatch_signals (signal_ids);
   umk_pid_file_remove (pid_path);
   g_free (pid_path);
@@ -294,6 +348,8 @@ main (int argc, char **argv)
 
   StartUp s = {
     .args = args,
+    .argc = argc,
+    .argv = (const char *const *) argv,
     .chain = chain,
     .params = params,
     .net_datadir = net_datadir,

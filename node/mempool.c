@@ -75,6 +75,8 @@ struct _UmkMempool
   bool have_changeset;
   UmkMempoolRemovedFunc removed_func;
   gpointer removed_data;
+  UmkMempoolAddedFunc added_func;
+  gpointer added_data;
 };
 
 /* ---- options --------------------------------------------------------------- */
@@ -1601,6 +1603,15 @@ umk_mempool_set_removed_callback (UmkMempool *pool, UmkMempoolRemovedFunc func, 
   umk_mempool_unlock (pool);
 }
 
+void
+umk_mempool_set_added_callback (UmkMempool *pool, UmkMempoolAddedFunc func, gpointer user_data)
+{
+  umk_mempool_lock (pool);
+  pool->added_func = func;
+  pool->added_data = user_data;
+  umk_mempool_unlock (pool);
+}
+
 /* ---- removals ------------------------------------------------------------------------ */
 
 void
@@ -2367,6 +2378,9 @@ umk_mempool_changeset_apply (UmkMempoolChangeset *cs)
       pool->sequence_number++;
     }
   rebuild_clusters (pool, dirty, cs->added);
+  if (pool->added_func != NULL)
+    for (guint i = 0; i < cs->added->len; i++)
+      pool->added_func (cs->added->pdata[i], pool->added_data);
   for (guint i = 0; i < cs->removed_list->len; i++)
     entry_free (cs->removed_list->pdata[i]);
   g_ptr_array_set_size (cs->removed_list, 0);

@@ -260,6 +260,12 @@ typedef void (*UmkMempoolRemovedFunc) (UmkMempoolEntry *entry, UmkRemovalReason 
                                        gpointer user_data);
 void umk_mempool_set_removed_callback (UmkMempool *pool, UmkMempoolRemovedFunc func,
                                        gpointer user_data);
+/* Called for every transaction that entered the pool, with the pool locked,
+ * after the removals its acceptance caused (the IPC server's
+ * TransactionAddedToMempool). */
+typedef void (*UmkMempoolAddedFunc) (UmkMempoolEntry *entry, gpointer user_data);
+void umk_mempool_set_added_callback (UmkMempool *pool, UmkMempoolAddedFunc func,
+                                     gpointer user_data);
 
 /* ---- removals: what the chainstate calls ---- */
 

@@ -5,6 +5,7 @@
 #include "node/options.h"
 
 #include "common/chaintype.h"
+#include "common/ipc.h"
 #include "common/logging.h"
 
 /* What an option that is accepted but does nothing yet waits for. Its help
@@ -29,7 +30,8 @@ static const char *const status_note[] = {
              "peer-to-peer network code.",
   [NO_MEMPOOL] = "Accepted for compatibility with umkoind; no effect until umkoin-node has a "
                  "mempool.",
-  [NO_WALLET] = "Accepted for compatibility with umkoind; no effect until umkoin-wallet exists.",
+  [NO_WALLET] = "Passed on to umkoin-wallet (from the command line; it reads the config file "
+                "itself); no effect until the wallet uses it.",
   [NO_MINING] = "Accepted for compatibility with umkoind; no effect until umkoin-node creates "
                 "block templates.",
   [NO_INDEX] = "Accepted for compatibility with umkoind; no effect until umkoin-node has this "
@@ -234,8 +236,9 @@ static const NodeOption node_options[] = {
   { "-consolidatefeerate=<amt>", ANY, WAL, NO_WALLET,
     "Up to this fee rate (UMK/kvB) transactions may spend extra inputs to merge small "
     "outputs." },
-  { "-disablewallet", ANY, WAL, NO_WALLET,
-    "Load no wallet and switch the wallet RPC methods off." },
+  { "-disablewallet", ANY, WAL, WORKS,
+    "Start no umkoin-wallet process: no wallet is loaded and the wallet RPC methods are "
+    "unavailable (unless a umkoin-wallet attaches through -ipcbind)." },
   { "-discardfee=<amt>", ANY, WAL, NO_WALLET,
     "Fee rate (UMK/kvB) up to which change that small may be added to the fee instead." },
   { "-fallbackfee=<amt>", ANY, WAL, NO_WALLET,
@@ -249,12 +252,13 @@ static const NodeOption node_options[] = {
   { "-spendzeroconfchange", ANY, WAL, NO_WALLET, "Spend unconfirmed change in new transactions." },
   { "-txconfirmtarget=<n>", ANY, WAL, NO_WALLET,
     "Pay a fee that should get transactions confirmed within <n> blocks." },
-  { "-wallet=<path>", NETONLY, WAL, NO_WALLET,
+  { "-wallet=<path>", NETONLY, WAL, WORKS,
     "Load this existing wallet at start-up (relative to -walletdir); may be given several "
-    "times." },
+    "times. Passed on to umkoin-wallet." },
   { "-walletbroadcast", ANY, WAL, NO_WALLET, "Broadcast the wallet's transactions." },
-  { "-walletdir=<dir>", NETONLY, WAL, NO_WALLET,
-    "Folder of the wallets (default: <datadir>/wallets if it exists, else <datadir>)." },
+  { "-walletdir=<dir>", NETONLY, WAL, WORKS,
+    "Folder of the wallets (default: <datadir>/wallets if it exists, else <datadir>). Passed "
+    "on to umkoin-wallet." },
   { "-walletnotify=<cmd>", ANY, WAL, NO_WALLET,
     "Run <cmd> when a wallet transaction changes; %s becomes the txid, %w the wallet name, %b "
     "the block hash and %h the block height." },
@@ -386,6 +390,12 @@ static const NodeOption node_options[] = {
   { "-rpcworkqueue=<n>", DEBUG, RPC, WORKS,
     "How many RPC calls may wait for a thread before new ones are refused (default: 64)." },
   { "-server", ANY, RPC, WORKS, "Accept JSON-RPC commands (default: 1)." },
+
+  /* ---- IPC (node/ipc-server.c) ---- */
+  { "-ipcbind=<address>", ANY, UMK_OPTIONS_IPC, WORKS,
+    "Listen for IPC connections (umkoin-gui -ipcconnect, umkoin-wallet -ipcconnect): unix "
+    "(default <datadir>/node.sock) or unix:<path>; may be repeated. Only processes of this "
+    "user may connect; the socket is made 0600, a missing folder 0700." },
 };
 
 /* Accepted, never listed: what umkoind hides (options removed from Core that
@@ -450,4 +460,6 @@ umk_node_add_options (UmkArgs *args)
       umk_args_add (args, o->name, o->flags, text, o->category);
     }
   umk_args_add_hidden (args, hidden_options);
+  /* -ipcfd: umkoin-gui starts the node on a socketpair. */
+  umk_ipc_add_options (args, FALSE);
 }

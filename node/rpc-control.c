@@ -30,6 +30,27 @@ rpc_help (UmkRpcCall *call, UmkJsonWriter *w, GError **error)
       return TRUE;
     }
   g_autofree char *text = umk_rpc_dispatcher_help (call->dispatcher, command);
+  /* The wallet process's methods, as Core lists its own wallet's: their own
+   * category after the node's, and their help when the node has none. */
+  if (command[0] == '\0')
+    {
+      g_autofree char *wallet = umk_rpc_wallet_help (NULL);
+      if (wallet != NULL)
+        {
+          char *both = g_strconcat (text, "\n\n", wallet, NULL);
+          g_free (text);
+          text = both;
+        }
+    }
+  else if (g_str_has_prefix (text, "help: unknown command"))
+    {
+      g_autofree char *wallet = umk_rpc_wallet_help (command);
+      if (wallet != NULL && !g_str_has_prefix (wallet, "help: unknown command"))
+        {
+          g_free (text);
+          text = g_steal_pointer (&wallet);
+        }
+    }
   umk_json_writer_string (w, text);
   return TRUE;
 }

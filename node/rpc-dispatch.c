@@ -964,6 +964,100 @@ arg_type_matches (const UmkRpcArg *arg, JsonNode *node, char **message)
   return FALSE;
 }
 
+/* ---- The wallet process --------------------------------------------------- */
+
+static GMutex forwarder_lock;
+static UmkRpcForwardFunc forwarder;
+static gpointer forwarder_user;
+
+void
+umk_rpc_set_wallet_forwarder (UmkRpcForwardFunc func, gpointer user)
+{
+  g_mutex_lock (&forwarder_lock);
+  forwarder = func;
+  forwarder_user = user;
+  g_mutex_unlock (&forwarder_lock);
+}
+
+char *
+umk_rpc_wallet_name_from_uri (const char *uri)
+{
+  static const char base[] = "/wallet/";
+  if (uri == NULL || !g_str_has_prefix (uri, base))
+    return NULL;
+  /* Core's UrlDecode: a '%' with two hex digits is a byte, anything else
+   * (a lone '%', "%zz", '+') stays as it is. */
+  const char *in = uri + strlen (base);
+  GString *out = g_string_sized_new (strlen (in));
+  for (gsize i = 0; in[i] != '\0'; i++)
+    {
+      int hi, lo;
+      if (in[i] == '%' && in[i + 1] != '\0' && in[i + 2] != '\0'
+          && (hi = g_ascii_xdigit_value (in[i + 1])) >= 0
+          && (lo = g_ascii_xdigit_value (in[i + 2])) >= 0)
+        {
+          g_string_append_c (out, (char) (hi * 16 + lo));
+          i += 2;
+        }
+      else
+        g_string_append_c (out, in[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A method the node does not have: the wallet process's, if one runs. The
+ * node knows no wallet methods, so it hands over the arguments as they came
+ * and lets the wallet check them. */
+static char *
+forward_to_wallet (const Request *r, const char *uri, gsize *len, GError **error)
+{
+  g_mutex_lock (&forwarder_lock);
+  UmkRpcForwardFunc func = forwarder;
+  gpointer user = forwarder_user;
+  g_mutex_unlock (&forwarder_lock);
+  if (func == NULL)
+    {
+      umk_rpc_set_error (error, UMK_RPC_METHOD_NOT_FOUND, "Method not found");
+      return NULL;
+    }
+  g_autofree char *params = r->params != NULL ? umk_json_write_node (r->params, 0) : g_strdup ("");
+  g_autofree char *wallet = umk_rpc_wallet_name_from_uri (uri);
+  gsize n = 0;
+  char *result = func (user, r->method, params, wallet, &n, error);
+  if (result != NULL && len != NULL)
+    *len = n;
+  return result;
+}
+
+char *
+umk_rpc_wallet_help (const char *command)
+{
+  g_mutex_lock (&forwarder_lock);
+  UmkRpcForwardFunc func = forwarder;
+  gpointer user = forwarder_user;
+  g_mutex_unlock (&forwarder_lock);
+  if (func == NULL)
+    return NULL;
+  g_autofree char *params = NULL;
+  if (command != NULL && command[0] != '\0')
+    {
+      g_autoptr (JsonNode) arg = json_node_init_string (json_node_alloc (), command);
+      g_autofree char *quoted = umk_json_write_node (arg, 0);
+      params = g_strdup_printf ("[%s]", quoted);
+    }
+  else
+    params = g_strdup ("[]");
+  gsize n = 0;
+  g_autofree char *result = func (user, "help", params, NULL, &n, NULL);
+  if (result == NULL)
+    return NULL;
+  g_autoptr (JsonNode) text = json_from_string (result, NULL);
+  if (text == NULL || !JSON_NODE_HOLDS_VALUE (text)
+      || json_node_get_value_type (text) != G_TYPE_STRING)
+    return NULL;
+  return g_strdup (json_node_get_string (text));
+}
+
 /* CRPCTable::execute with RPCHelpMan::HandleRequest: the method's result as
  * JSON text, or FALSE with the error. */
 static char *
@@ -972,10 +1066,7 @@ execute (UmkRpcDispatcher *d, const Request *r, const char *user, const char *ur
 {
   const UmkRpcMethod *m = g_hash_table_lookup (d->methods, r->method);
   if (m == NULL)
-    {
-      umk_rpc_set_error (error, UMK_RPC_METHOD_NOT_FOUND, "Method not found");
-      return NULL;
-    }
+    return forward_to_wallet (r, uri, len, error);
 
   /* getrpcinfo lists the call from here on, as Core's RPCCommandExecution. */
   ActiveCommand cmd = { m->name, g_get_monotonic_time () };
@@ -1232,4 +1323,84 @@ umk_rpc_dispatcher_handle (UmkRpcDispatcher *d, const char *body, gsize len, con
       return;
     }
   reply_set (reply, UMK_HTTP_OK, w);
+}
+
+/* ---- Calls that do not come over HTTP ------------------------------------ */
+
+/* The request an IPC call stands for; Request.params points into *root. */
+static gboolean
+request_from_call (Request *r, const char *method, const char *params, JsonNode **root,
+                   UmkJsonDuplicates **dups, GError **error)
+{
+  request_init (r);
+  r->has_id = FALSE; /* the reply carries no id: IPC matches replies itself */
+  r->method = method;
+  if (params == NULL || params[0] == '\0')
+    return TRUE;
+  *root = umk_json_parse_full (params, strlen (params), dups);
+  if (*root == NULL)
+    {
+      umk_rpc_set_error (error, UMK_RPC_PARSE_ERROR, "Parse error");
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (*root) && !JSON_NODE_HOLDS_OBJECT (*root))
+    {
+      umk_rpc_set_error (error, UMK_RPC_INVALID_REQUEST, "Params must be an array or object");
+      return FALSE;
+    }
+  r->params = *root;
+  r->dups = *dups;
+  return TRUE;
+}
+
+char *
+umk_rpc_dispatcher_call (UmkRpcDispatcher *d, const char *method, const char *params,
+                         const char *uri, const char *user, gsize *len, GError **error)
+{
+  g_return_val_if_fail (d != NULL && method != NULL, NULL);
+  if (uri == NULL)
+    uri = "/";
+  if (user == NULL)
+    user = "";
+  if (umk_log_will_log (UMK_LOG_RPC, UMK_LOG_LEVEL_DEBUG))
+    {
+      g_autofree char *clean = sanitize (method);
+      UMK_LOG_DEBUG (UMK_LOG_RPC, "IPC method=%s user=%s", clean, user);
+    }
+  Request r;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (UmkJsonDuplicates) dups = NULL;
+  if (!request_from_call (&r, method, params, &root, &dups, error))
+    return NULL;
+  gsize n = 0;
+  char *result = execute (d, &r, user, uri, &n, error);
+  if (result != NULL && len != NULL)
+    *len = n;
+  return result;
+}
+
+char *
+umk_rpc_dispatcher_execute_json (UmkRpcDispatcher *d, const char *method, const char *params,
+                                 const char *wallet, const char *user)
+{
+  g_autofree char *uri = NULL;
+  if (wallet != NULL && wallet[0] != '\0')
+    {
+      /* The endpoint an HTTP client would use; decoded again on the way. */
+      g_autofree char *escaped = g_uri_escape_string (wallet, NULL, FALSE);
+      uri = g_strconcat ("/wallet/", escaped, NULL);
+    }
+  g_autoptr (GError) error = NULL;
+  gsize len = 0;
+  g_autofree char *result
+      = umk_rpc_dispatcher_call (d, method, params, uri != NULL ? uri : "/", user, &len, &error);
+  if (result == NULL && error == NULL)
+    umk_rpc_set_error (&error, UMK_RPC_INTERNAL_ERROR, "Internal error");
+  /* A JSON-RPC 1.0 reply without an id: both members, one of them null. */
+  Request r;
+  request_init (&r);
+  r.has_id = FALSE;
+  g_autoptr (UmkJsonWriter) w = umk_json_writer_new (0);
+  write_reply (w, &r, result, len, result != NULL ? NULL : error);
+  return umk_json_writer_free_to_string (g_steal_pointer (&w), NULL);
 }

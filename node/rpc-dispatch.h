@@ -243,3 +243,44 @@ void umk_rpc_dispatcher_write_arg_map (UmkRpcDispatcher *d, UmkJsonWriter *w);
 
 /* Writes getrpcinfo's active_commands array (the calls running now). */
 void umk_rpc_dispatcher_write_active (UmkRpcDispatcher *d, UmkJsonWriter *w);
+
+/* ---- Calls that do not come over HTTP, and the wallet process ------------- */
+
+/* Runs one method call as an HTTP request for uri ("/" or "/wallet/<name>")
+ * by user would run: the same argument checks and handlers, and methods the
+ * node does not have go to the wallet forwarder. params is the JSON text of
+ * an array (positional) or an object (named arguments); NULL or "" for none.
+ * Returns: the result as JSON text (length in *len, which may be NULL), or
+ * NULL with the RPC error (UMK_RPC_ERROR, Core's code and message). Runs on
+ * the calling thread; thread-safe. */
+char *umk_rpc_dispatcher_call (UmkRpcDispatcher *d, const char *method, const char *params,
+                               const char *uri, const char *user, gsize *len,
+                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* umk_rpc_dispatcher_call() for org.umkoin.Node1.ExecuteRpc: wallet names
+ * the /wallet/<name> endpoint (NULL or "" for "/").
+ * Returns: the JSON-RPC reply object as JSON text, {"result": …, "error":
+ * null} or {"result": null, "error": {"code": n, "message": s}}. */
+char *umk_rpc_dispatcher_execute_json (UmkRpcDispatcher *d, const char *method, const char *params,
+                                       const char *wallet,
+                                       const char *user) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Returns: the wallet name a "/wallet/<name>" URI names, %XX sequences
+ * decoded as Core's UrlDecode does; NULL for any other URI. */
+char *umk_rpc_wallet_name_from_uri (const char *uri) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Runs a method the node does not have in the wallet process: params is the
+ * request's arguments as JSON text ("" for none), wallet the endpoint's
+ * wallet name (NULL for "/"). Returns: the result as JSON text, or NULL with
+ * the RPC error (-32601 "Method not found" when no wallet process runs).
+ * Called on RPC worker threads and IPC threads. */
+typedef char *(*UmkRpcForwardFunc) (gpointer user, const char *method, const char *params,
+                                    const char *wallet, gsize *len, GError **error);
+/* Returns: the wallet process's help text for command (NULL or "" for its
+ * == Wallet == list), or NULL when no wallet process answers. */
+char *umk_rpc_wallet_help (const char *command) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Installs the forwarder for every dispatcher of the process (node/wallet-
+ * host.c); NULL removes it, after which such methods are "Method not found"
+ * again. The caller keeps user alive until calls in flight have returned. */
+void umk_rpc_set_wallet_forwarder (UmkRpcForwardFunc func, gpointer user);
