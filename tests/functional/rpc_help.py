@@ -66,6 +66,16 @@ LISTED = {
         'signrawtransactionwithkey "hexstring" ["privatekey",...] ( [{"txid":"hex","vout":n,"scriptPubKey":"hex","redeemScript":"hex","witnessScript":"hex","amount":amount},...] "sighashtype" )',
         'testmempoolaccept ["rawtx",...] ( maxfeerate )',
     ],
+    # Served by the umkoin-wallet process the node starts; the node lists
+    # them after its own, as Core lists its wallet's.
+    'Wallet': [
+        'createwallet "wallet_name" ( disable_private_keys blank "passphrase" avoid_reuse descriptors load_on_startup external_signer )',
+        'getwalletinfo',
+        'listwalletdir',
+        'listwallets',
+        'loadwallet "filename" ( load_on_startup )',
+        'unloadwallet ( "wallet_name" load_on_startup )',
+    ],
 }
 HIDDEN = ['echo', 'echojson', 'generate', 'generateblock', 'generatetoaddress',
           'generatetodescriptor', 'invalidateblock', 'reconsiderblock']
