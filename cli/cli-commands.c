@@ -3,7 +3,7 @@
 
 #include "cli/cli-commands.h"
 
-#include "cli/cli-convert.h"
+#include "common/rpc-convert.h"
 
 #include <string.h>
 
@@ -30,7 +30,7 @@ addrinfo_prepare (CliHandler *self, UmkArgs *args, const char *method, const cha
     }
   /* count 0: every address the node knows. */
   static const char *const all[] = { "0" };
-  UmkValue *converted = cli_convert_positional ("getnodeaddresses", all, 1, error);
+  UmkValue *converted = umk_rpc_convert_positional ("getnodeaddresses", all, 1, error);
   if (converted == NULL)
     return NULL;
   return cli_rpc_request ("getnodeaddresses", converted, 1);
@@ -114,7 +114,7 @@ generate_prepare (CliHandler *self, UmkArgs *args, const char *method, const cha
   g_return_val_if_fail (n_params >= 2, NULL);
   g_free (gh->address);
   gh->address = g_strdup (params[1]);
-  UmkValue *converted = cli_convert_positional ("generatetoaddress", params, n_params, error);
+  UmkValue *converted = umk_rpc_convert_positional ("generatetoaddress", params, n_params, error);
   if (converted == NULL)
     return NULL;
   return cli_rpc_request ("generatetoaddress", converted, 1);

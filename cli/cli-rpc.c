@@ -3,7 +3,7 @@
 
 #include "cli/cli-rpc.h"
 
-#include "cli/cli-convert.h"
+#include "common/rpc-convert.h"
 #include "cli/cli-http.h"
 
 #include <stdio.h>
@@ -59,8 +59,8 @@ default_prepare (CliHandler *self, UmkArgs *args, const char *method, const char
 {
   (void) self;
   UmkValue *converted = umk_args_get_bool (args, "-named", FALSE)
-                            ? cli_convert_named (method, params, n_params, error)
-                            : cli_convert_positional (method, params, n_params, error);
+                            ? umk_rpc_convert_named (method, params, n_params, error)
+                            : umk_rpc_convert_positional (method, params, n_params, error);
   if (converted == NULL)
     return NULL;
   return cli_rpc_request (method, converted, 1);

@@ -1,9 +1,9 @@
-#define G_LOG_DOMAIN "umk-cli"
+#define G_LOG_DOMAIN "umk-rpc"
 #include "config.h"
 
-#include "cli/cli-convert.h"
+#include "common/rpc-convert.h"
 
-#include "cli/cli-rpc.h"
+#include "common/error.h"
 
 #include <string.h>
 
@@ -421,12 +421,12 @@ convert_word (const ConvertParam *p, const char *word, GError **error)
     return v;
   if (p->format == PARAM_JSON_OR_STRING)
     return umk_value_new_string (word);
-  g_set_error (error, CLI_ERROR, CLI_ERROR_FAILED, "Error parsing JSON: %s", word);
+  g_set_error (error, UMK_ERROR, UMK_ERROR_INVALID, "Error parsing JSON: %s", word);
   return NULL;
 }
 
 UmkValue *
-cli_convert_positional (const char *method, const char *const *args, gsize n, GError **error)
+umk_rpc_convert_positional (const char *method, const char *const *args, gsize n, GError **error)
 {
   g_autoptr (UmkValue) params = umk_value_new_array ();
   for (gsize i = 0; i < n; i++)
@@ -440,7 +440,7 @@ cli_convert_positional (const char *method, const char *const *args, gsize n, GE
 }
 
 UmkValue *
-cli_convert_named (const char *method, const char *const *args, gsize n, GError **error)
+umk_rpc_convert_named (const char *method, const char *const *args, gsize n, GError **error)
 {
   g_autoptr (UmkValue) params = umk_value_new_object ();
   g_autoptr (UmkValue) positional = umk_value_new_array ();
