@@ -126,9 +126,14 @@ static gboolean
 on_allow_mechanism (G_GNUC_UNUSED GDBusAuthObserver *observer, const char *mechanism,
                     G_GNUC_UNUSED gpointer user_data)
 {
-  /* EXTERNAL only: the kernel vouches for the peer's uid (SO_PEERCRED);
-   * ANONYMOUS and DBUS_COOKIE_SHA1 would let a peer claim anything. */
-  return strcmp (mechanism, "EXTERNAL") == 0;
+  /* Who may connect is decided in on_authorize_peer() from the kernel's
+   * SO_PEERCRED, for every mechanism; the mechanism only adds a claim.
+   * EXTERNAL's claim (the client's own uid) must match the connecting
+   * process; ANONYMOUS claims nothing, which is what a client forwarded by
+   * ssh -L needs (it runs as another uid than sshd, which connects). The
+   * -ipcbind listener offers ANONYMOUS; socketpairs offer only EXTERNAL.
+   * Never DBUS_COOKIE_SHA1: it trusts files in a home directory. */
+  return strcmp (mechanism, "EXTERNAL") == 0 || strcmp (mechanism, "ANONYMOUS") == 0;
 }
 
 static gboolean

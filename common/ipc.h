@@ -4,8 +4,8 @@
  * connection; who may connect; and the -debug=ipc log of every message.
  *
  * There is no bus daemon. Each connection has two ends: the "server" end
- * authenticates the other (D-Bus EXTERNAL, i.e. the kernel's SO_PEERCRED)
- * and accepts only a peer running under our own uid; the "client" end
+ * authenticates the other and accepts only a peer process running under
+ * our own uid, as the kernel reports it (SO_PEERCRED); the "client" end
  * proves its uid. Either end may export objects and call the other's.
  *
  * Who is which:
@@ -74,8 +74,10 @@ int umk_ipc_get_fd_arg (const UmkArgs *args, GError **error);
 
 /* ---- Authentication ------------------------------------------------------------ */
 
-/* Returns: an observer that allows only EXTERNAL authentication by a peer
- * with our own uid (and logs the refusal of any other). */
+/* Returns: an observer that accepts a peer only when the process on the
+ * other end of the socket runs under our uid (SO_PEERCRED), and logs the
+ * refusal of any other. It allows the EXTERNAL and ANONYMOUS mechanisms
+ * (the uid check does not depend on them), never DBUS_COOKIE_SHA1. */
 GDBusAuthObserver *umk_ipc_auth_observer_new (void) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- Connections --------------------------------------------------------------- */

@@ -11,8 +11,10 @@ at /org/umkoin/Node, org.umkoin.Chain1 at /org/umkoin/Chain):
   block and mempool signals in order through a reorganisation;
 - wrong arguments and unknown methods answer a D-Bus error, never a crash;
 - -debug=ipc logs calls and replies with their member and latency;
-- who may connect: only our uid (ANONYMOUS, a false uid and a real other
-  uid are refused); where: -ipcbind=unix:<path> (repeatable; a missing
+- who may connect: a process of our uid, as the kernel reports it (a false
+  EXTERNAL claim and a real other uid, with either mechanism, are refused;
+  a client of another uid behind a forwarder of ours, as with ssh -L, gets
+  in through ANONYMOUS); where: -ipcbind=unix:<path> (repeatable; a missing
   folder is made 0700), no folder others may write to, a stale socket is
   replaced, a live one is an error.
 
@@ -29,6 +31,8 @@ import socket
 import stat
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 
 import blocktools as bt
@@ -239,9 +243,13 @@ class IpcBind(IpcBindCase):
                                     for line in self.node.debug_log_lines()), timeout=10)
 
     def test_refused_peers(self):
-        with self.assertRaises(HandshakeError):
-            DBusPeer.connect_unix(self.sock_path, mechanism='ANONYMOUS')
-        # EXTERNAL with a uid that is not the one the kernel reports
+        # The kernel's word on the connecting process decides, whatever the
+        # mechanism: ANONYMOUS from our own uid is welcome (it is what a
+        # client forwarded by ssh -L uses; see test_forwarded_client)...
+        anonymous = DBusPeer.connect_unix(self.sock_path, mechanism='ANONYMOUS')
+        self.assertEqual(anonymous.call(NODE_PATH, NODE1, 'GetTip')[0], 0)
+        anonymous.close()
+        # ...but EXTERNAL with a uid that is not the one the kernel reports is not
         with self.assertRaises(HandshakeError):
             DBusPeer.connect_unix(self.sock_path, uid=os.getuid() + 12345)
         if os.getuid() != 0:
@@ -259,7 +267,8 @@ class IpcBind(IpcBindCase):
                       's = socket.socket(socket.AF_UNIX)\n'
                       's.settimeout(20)\n'
                       's.connect(sys.argv[1])\n'
-                      's.sendall(b"\\0AUTH EXTERNAL " + str(os.getuid()).encode().hex().encode() + b"\\r\\n")\n'
+                      'claim = str(os.getuid()).encode().hex() if sys.argv[2] == "EXTERNAL" else "78"\n'
+                      's.sendall(b"\\0AUTH " + sys.argv[2].encode() + b" " + claim.encode() + b"\\r\\n")\n'
                       'data = b""\n'
                       'while True:\n'
                       '    chunk = s.recv(100)\n'
@@ -271,18 +280,75 @@ class IpcBind(IpcBindCase):
                       'print(repr(data))\n')
             # the system's python: a pyenv one under /root is out of its reach
             python = shutil.which('python3', path='/usr/bin:/bin') or sys.executable
-            r = subprocess.run([python, '-c', script, self.sock_path], user=12345,
-                               group=12345, capture_output=True, text=True, timeout=60, cwd='/')
+            runs = [subprocess.run([python, '-c', script, self.sock_path, mechanism], user=12345,
+                                   group=12345, capture_output=True, text=True, timeout=60,
+                                   cwd='/')
+                    for mechanism in ('EXTERNAL', 'ANONYMOUS')]
         finally:
             for p, m in zip(opened, modes):
                 os.chmod(p, stat.S_IMODE(m))
             os.chmod(self.sock_path, 0o600)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertNotIn("b'OK", r.stdout)
+        for r in runs:
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertNotIn("b'OK", r.stdout)
         self.wait_until(lambda: any('refused a peer running as uid 12345' in line
                                     for line in self.node.debug_log_lines()), timeout=10)
         # and we are still welcome
         self.assertEqual(self.peer().call(NODE_PATH, NODE1, 'GetTip')[0], 0)
+
+    def test_forwarded_client(self):
+        """What ssh -L does: a forwarder running as the node's user connects
+        to node.sock for a client of another uid, who is let in (it falls
+        back from EXTERNAL, whose claim cannot match, to ANONYMOUS)."""
+        if os.getuid() != 0:
+            self.skipTest('a client of another uid needs root')
+        gdbus = shutil.which('gdbus', path='/usr/bin:/bin')
+        if gdbus is None:
+            self.skipTest('gdbus is not installed')
+        relay_dir = tempfile.mkdtemp(prefix='umk-relay-')
+        self.addCleanup(shutil.rmtree, relay_dir, True)
+        os.chmod(relay_dir, 0o777)
+        relay_path = os.path.join(relay_dir, 'forwarded.sock')
+        listener = socket.socket(socket.AF_UNIX)
+        listener.bind(relay_path)
+        os.chmod(relay_path, 0o777)
+        listener.listen(1)
+        self.addCleanup(listener.close)
+
+        def pump(a, b):
+            try:
+                while True:
+                    data = a.recv(65536)
+                    if not data:
+                        break
+                    b.sendall(data)
+            except OSError:
+                pass
+            finally:
+                try:
+                    b.shutdown(socket.SHUT_WR)
+                except OSError:
+                    pass
+
+        opened = []
+        self.addCleanup(lambda: [sock.close() for sock in opened])
+
+        def forward():
+            client, _ = listener.accept()
+            upstream = socket.socket(socket.AF_UNIX)
+            opened.extend([client, upstream])
+            upstream.connect(self.sock_path)
+            threading.Thread(target=pump, args=(upstream, client), daemon=True).start()
+            pump(client, upstream)
+        threading.Thread(target=forward, daemon=True).start()
+
+        r = subprocess.run([gdbus, 'call', '--address', f'unix:path={relay_path}',
+                            '--dest', 'org.umkoin.Node', '--object-path', NODE_PATH,
+                            '--method', f'{NODE1}.GetTip'],
+                           user=12345, group=12345, capture_output=True, text=True,
+                           timeout=60, cwd='/')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.startswith('(0, '), r.stdout)
 
 
 class IpcChain(IpcBindCase):
