@@ -6,8 +6,8 @@
 
 #include "common/ipc-child.h"
 #include "common/ipc.h"
-#include "common/json.h"
 #include "common/logging.h"
+#include "common/value.h"
 #include "node/options.h"
 
 #include "umk-dbus.h"
@@ -418,123 +418,36 @@ umk_wallet_host_attach (UmkWalletHost *self, GDBusConnection *connection, const 
 
 /* ---- RPC forwarding (RPC and IPC threads) -------------------------------------------------- */
 
-static const char *
-skip_ws (const char *s, const char *end)
-{
-  while (s < end && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
-    s++;
-  return s;
-}
-
-static const char *
-skip_string (const char *s, const char *end)
-{
-  for (s++; s < end && *s != '"'; s++)
-    if (*s == '\\')
-      s++;
-  return s < end ? s + 1 : end;
-}
-
-/* Past one JSON value of text that is known to be valid JSON. */
-static const char *
-skip_value (const char *s, const char *end)
-{
-  if (s >= end)
-    return end;
-  if (*s == '"')
-    return skip_string (s, end);
-  if (*s == '{' || *s == '[')
-    {
-      int depth = 0;
-      while (s < end)
-        {
-          if (*s == '"')
-            {
-              s = skip_string (s, end);
-              continue;
-            }
-          if (*s == '{' || *s == '[')
-            depth++;
-          else if ((*s == '}' || *s == ']') && --depth == 0)
-            return s + 1;
-          s++;
-        }
-      return end;
-    }
-  while (s < end && !strchr (",}] \t\r\n", *s))
-    s++;
-  return s;
-}
-
-/* The text of member key of the JSON object text (valid JSON), as it was
- * written: the wallet's amounts keep their digits ("0.00000000"), which a
- * parse and a new write would not. Returns: NULL when not found. */
-static char *
-member_text (const char *text, const char *key, gsize *len)
-{
-  const char *end = text + strlen (text);
-  const char *s = skip_ws (text, end);
-  if (s >= end || *s != '{')
-    return NULL;
-  s++;
-  gsize key_len = strlen (key);
-  while (TRUE)
-    {
-      s = skip_ws (s, end);
-      if (s >= end || *s != '"')
-        return NULL;
-      const char *name = s + 1;
-      s = skip_string (s, end);
-      gboolean match = (gsize) (s - 1 - name) == key_len && memcmp (name, key, key_len) == 0;
-      s = skip_ws (s, end);
-      if (s >= end || *s != ':')
-        return NULL;
-      const char *value = skip_ws (s + 1, end);
-      s = skip_value (value, end);
-      if (match)
-        {
-          *len = (gsize) (s - value);
-          return g_strndup (value, *len);
-        }
-      s = skip_ws (s, end);
-      if (s >= end || *s != ',')
-        return NULL;
-      s++;
-    }
-}
-
-/* The wallet's reply object → the result text, or the RPC error. */
+/* The wallet's reply object → the result as JSON text, or the RPC error.
+ * Read with common/value.h, which keeps numbers as written: the wallet's
+ * amounts reach the client with their digits ("0.00000000"). */
 static char *
 parse_reply (const char *reply, gsize *len, GError **error)
 {
-  g_autoptr (JsonNode) root = umk_json_parse (reply, strlen (reply), NULL);
-  JsonObject *o
-      = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  if (o == NULL || !json_object_has_member (o, "result"))
+  g_autoptr (UmkValue) root = umk_value_read (reply, strlen (reply));
+  /* A missing member is the shared null value, an explicit null is not. */
+  if (root == NULL || umk_value_type (root) != UMK_VALUE_OBJECT
+      || umk_value_get (root, "result") == umk_value_null ())
     {
       umk_rpc_set_error (error, UMK_RPC_INTERNAL_ERROR, "umkoin-wallet sent a malformed reply");
       return NULL;
     }
-  JsonNode *err = json_object_get_member (o, "error");
-  if (err != NULL && JSON_NODE_HOLDS_OBJECT (err))
+  const UmkValue *err = umk_value_get (root, "error");
+  if (umk_value_type (err) == UMK_VALUE_OBJECT)
     {
-      JsonObject *e = json_node_get_object (err);
-      gint64 code = json_object_has_member (e, "code")
-                        ? json_node_get_int (json_object_get_member (e, "code"))
-                        : UMK_RPC_MISC_ERROR;
-      const char *message = json_object_has_member (e, "message")
-                                ? json_node_get_string (json_object_get_member (e, "message"))
-                                : NULL;
-      umk_rpc_set_error (error, (int) code, "%s", message != NULL ? message : "");
+      int code = UMK_RPC_MISC_ERROR;
+      const UmkValue *c = umk_value_get (err, "code");
+      if (umk_value_type (c) == UMK_VALUE_NUMBER && !umk_value_get_int (c, &code, NULL))
+        code = UMK_RPC_MISC_ERROR;
+      const UmkValue *m = umk_value_get (err, "message");
+      umk_rpc_set_error (error, code, "%s",
+                         umk_value_type (m) == UMK_VALUE_STRING ? umk_value_val_str (m) : "");
       return NULL;
     }
-  char *text = member_text (reply, "result", len);
-  if (text == NULL)
-    {
-      text = umk_json_write_node (json_object_get_member (o, "result"), 0);
-      *len = strlen (text);
-    }
-  return text;
+  GString *text = g_string_new (NULL);
+  umk_value_write (umk_value_get (root, "result"), 0, text);
+  *len = text->len;
+  return g_string_free (text, FALSE);
 }
 
 static char *
