@@ -742,11 +742,6 @@ static const Method methods[] = {
     rpc_unloadwallet },
 };
 
-static const char *const method_names[] = {
-  "createwallet", "getwalletinfo", "help",         "listwalletdir",
-  "listwallets",  "loadwallet",    "unloadwallet", NULL,
-};
-
 static const Method *
 find_method (const char *name)
 {
@@ -897,7 +892,17 @@ umk_wallet_rpc_has_method (const char *method)
 const char *const *
 umk_wallet_rpc_method_names (void)
 {
-  return method_names;
+  /* Derived from the table, so the two cannot disagree. */
+  static gsize once = 0;
+  static const char *names[G_N_ELEMENTS (methods) + 1];
+  if (g_once_init_enter (&once))
+    {
+      for (gsize i = 0; i < G_N_ELEMENTS (methods); i++)
+        names[i] = methods[i].name;
+      names[G_N_ELEMENTS (methods)] = NULL;
+      g_once_init_leave (&once, 1);
+    }
+  return names;
 }
 
 /* ---- Dispatch ----------------------------------------------------------------------------------
