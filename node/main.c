@@ -147,6 +147,12 @@ run (const StartUp *s)
     }
   umk_ipc_server_chainstate_loaded (node.ipc);
 
+  /* RPC answers "Loading wallet…" (-28) until the wallet process has
+   * loaded its wallets, as Core's warm-up: no client sees a node whose
+   * wallet methods are not there yet. */
+  gboolean spawn_wallet = !umk_args_get_bool (s->args, "-disablewallet", FALSE);
+  if (spawn_wallet)
+    umk_rpc_set_warmup ("Loading wallet…");
   rpc = umk_rpc_server_new (&node, &error);
   if (rpc == NULL)
     {
@@ -159,13 +165,14 @@ run (const StartUp *s)
    * -ipcbind is used even with -disablewallet. */
   node.wallet = umk_wallet_host_new (&node, node.ipc);
   umk_ipc_server_set_wallet_host (node.ipc, node.wallet);
-  if (umk_args_get_bool (s->args, "-disablewallet", FALSE))
+  if (!spawn_wallet)
     umk_log_info ("Wallet disabled!");
   else
     {
       umk_wallet_host_spawn (node.wallet);
       (void) umk_wallet_host_wait_ready (node.wallet, WALLET_START_TIMEOUT_MS);
     }
+  umk_rpc_set_warmup (NULL);
 
   umk_node_init_message (&node, "Done loading");
   umk_init_startup_notify (s->args);
@@ -196,6 +203,7 @@ out:
   if (node.wallet != NULL)
     umk_wallet_host_interrupt (node.wallet);
   g_clear_pointer (&rpc, umk_rpc_server_free);
+  umk_rpc_set_warmup (NULL); /* after a start-up that failed during it */
   /* The wallet flushes and exits while the node still answers its calls. */
   if (node.wallet != NULL)
     umk_wallet_host_stop (node.wallet, WALLET_STOP_TIMEOUT_MS);

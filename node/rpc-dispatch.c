@@ -964,6 +964,20 @@ arg_type_matches (const UmkRpcArg *arg, JsonNode *node, char **message)
   return FALSE;
 }
 
+/* ---- Warm-up -------------------------------------------------------------- */
+
+static GMutex warmup_lock;
+static char *warmup_status; /* NULL once start-up has finished */
+
+void
+umk_rpc_set_warmup (const char *status)
+{
+  g_mutex_lock (&warmup_lock);
+  g_free (warmup_status);
+  warmup_status = g_strdup (status);
+  g_mutex_unlock (&warmup_lock);
+}
+
 /* ---- The wallet process --------------------------------------------------- */
 
 static GMutex forwarder_lock;
@@ -1064,6 +1078,16 @@ static char *
 execute (UmkRpcDispatcher *d, const Request *r, const char *user, const char *uri, gsize *len,
          GError **error)
 {
+  /* Core's CRPCTable::execute: nothing runs while start-up is unfinished. */
+  g_mutex_lock (&warmup_lock);
+  if (warmup_status != NULL)
+    {
+      umk_rpc_set_error (error, UMK_RPC_IN_WARMUP, "%s", warmup_status);
+      g_mutex_unlock (&warmup_lock);
+      return NULL;
+    }
+  g_mutex_unlock (&warmup_lock);
+
   const UmkRpcMethod *m = g_hash_table_lookup (d->methods, r->method);
   if (m == NULL)
     return forward_to_wallet (r, uri, len, error);

@@ -280,6 +280,10 @@ typedef char *(*UmkRpcForwardFunc) (gpointer user, const char *method, const cha
  * == Wallet == list), or NULL when no wallet process answers. */
 char *umk_rpc_wallet_help (const char *command) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Core's RPC warm-up, for every dispatcher of the process: while status is
+ * set, every call answers -28 with it ("Loading wallet…"); NULL ends it. */
+void umk_rpc_set_warmup (const char *status);
+
 /* Installs the forwarder for every dispatcher of the process (node/wallet-
  * host.c); NULL removes it, after which such methods are "Method not found"
  * again. The caller keeps user alive until calls in flight have returned. */
