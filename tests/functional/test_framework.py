@@ -500,6 +500,18 @@ class TestNode:
             raise AttributeError(name)
         return lambda *params, **named: self.rpc(name, *params, **named)
 
+    def rpc_if_warm(self, method, *params, **named):
+        """Calls method, or returns None while the node answers -28 (in
+        warm-up: loading the chainstate or waiting for its wallet process).
+        For nodes this harness did not start, where wait_for_rpc cannot
+        watch the process."""
+        try:
+            return self.rpc(method, *params, **named)
+        except RPCError as e:
+            if e.code == -28:
+                return None
+            raise
+
     def wait_for_rpc(self, timeout=30):
         """Polls until the cookie file exists and getblockcount answers. Raises
         NodeError (with stderr and the end of debug.log) as soon as the process

@@ -115,7 +115,7 @@ class GuiProcess(test_framework.TestCase):
         self.assertIn('-debug=qt', args)    # the node's options go to the node
         # It is the node in that datadir, and it answers.
         self.wait_until(lambda: os.path.exists(os.path.join(self.node.chaindir, '.cookie')))
-        self.wait_until(lambda: self.node.getblockcount() == 0)
+        self.wait_until(lambda: self.node.rpc_if_warm('getblockcount') == 0)
         self.wait_until(lambda: 'first frame drawn after' in self.stderr(), timeout=30)
         self.assertEqual(self.terminate_gui(), 0)
         self.assertTrue(gone(pid), 'umkoin-node still runs after umkoin-gui exited')
