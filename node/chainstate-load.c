@@ -1094,3 +1094,15 @@ umk_chainstate_versionbits (UmkChainstate *cs)
 {
   return cs->vbcache;
 }
+
+gint64
+umk_chainstate_mocktime (UmkChainstate *cs)
+{
+  return cs->mocktime;
+}
+
+void
+umk_chainstate_minimum_work (UmkChainstate *cs, UmkArith256 *out)
+{
+  umk_arith256_from_uint256 (out, &cs->opts.minimum_chain_work);
+}

@@ -108,6 +108,10 @@ gboolean umk_chainstate_txindex_find (UmkChainstate *cs, const UmkUint256 *txid,
 /* "now" for validation (-mocktime aware), seconds. */
 gint64 umk_chainstate_now (UmkChainstate *cs);
 void umk_chainstate_set_mocktime (UmkChainstate *cs, gint64 t);
+/* The mock time set, or 0. */
+gint64 umk_chainstate_mocktime (UmkChainstate *cs);
+/* The chain work below which headers are pre-synced (-minimumchainwork). */
+void umk_chainstate_minimum_work (UmkChainstate *cs, UmkArith256 *out);
 
 /* ---- Changing ---------------------------------------------------------------- */
 

@@ -9,9 +9,12 @@
 #include "common/ipc.h"
 #include "common/json.h"
 #include "common/logging.h"
+#include "common/protocol.h"
 #include "node/blockstore.h"
 #include "node/chainstate-query.h"
 #include "node/chainstate.h"
+#include "node/net-processing.h"
+#include "node/net.h"
 #include "node/rpc-chain-util.h"
 #include "node/wallet-host.h"
 
@@ -25,10 +28,8 @@
 /* During initial block download at most one tip signal per this long. */
 #define IBD_SIGNAL_INTERVAL_US (250 * 1000)
 /* ExecuteRpc threads: as many calls at once as the RPC server's default. */
-#define RPC_THREADS 16
-/* Core's PROTOCOL_VERSION; P2P (which will own it) does not exist yet. */
-#define PROTOCOL_VERSION 70016
-#define IPC_RPC_USER     "__ipc__"
+#define RPC_THREADS  16
+#define IPC_RPC_USER "__ipc__"
 
 /* What the status calls answer, as of the last tip change. */
 typedef struct
@@ -74,6 +75,10 @@ struct _UmkIpcNode1
   gint64 flush_at;   /* monotonic µs when flush_source fires */
   gint64 last_flush; /* monotonic µs of the last emission */
   gboolean shut;
+
+  /* main loop: ConnectionCountChanged, checked once a second */
+  GSource *count_source;
+  int last_in, last_out;
 };
 
 typedef struct
@@ -346,49 +351,30 @@ handle_get_blockchain_info (UmkNode1 *object, GDBusMethodInvocation *invocation,
   return TRUE;
 }
 
-/* Core's CLIENT_VERSION number (major * 10000 + minor * 100 + patch). */
-static int
-client_version (void)
-{
-  unsigned major = 0, minor = 0, patch = 0;
-  if (sscanf (PACKAGE_VERSION, "%u.%u.%u", &major, &minor, &patch) < 1)
-    return 0;
-  return (int) (major * 10000 + minor * 100 + patch);
-}
-
-/* Core's FormatSubVersion: "/Name:version(comment; comment)/". */
-static char *
-sub_version (const UmkArgs *args)
-{
-  GString *s = g_string_new ("/" PACKAGE_NAME ":" PACKAGE_VERSION);
-  g_auto (GStrv) comments = umk_args_get_list (args, "-uacomment");
-  if (comments[0] != NULL)
-    {
-      g_autofree char *joined = g_strjoinv ("; ", comments);
-      g_string_append_printf (s, "(%s)", joined);
-    }
-  g_string_append_c (s, '/');
-  return g_string_free (s, FALSE);
-}
-
 static gboolean
 handle_get_network_info (UmkNode1 *object, GDBusMethodInvocation *invocation, gpointer user_data)
 {
   UmkIpcNode1 *self = user_data;
   if (!umk_ipc_server_call_begin (self->server, invocation, FALSE))
     return TRUE;
-  /* There is no P2P code yet: no peers, and the switch as configured. */
-  g_autofree char *subversion = sub_version (self->node->args);
+  UmkConnman *cm = self->node->connman;
+  g_autofree char *subversion = umk_node_subversion (self->node->args);
   GVariantBuilder b;
   g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&b, "{sv}", "version", g_variant_new_int32 (client_version ()));
+  g_variant_builder_add (&b, "{sv}", "version", g_variant_new_int32 (umk_node_client_version ()));
   g_variant_builder_add (&b, "{sv}", "subversion", g_variant_new_string (subversion));
-  g_variant_builder_add (&b, "{sv}", "protocolversion", g_variant_new_int32 (PROTOCOL_VERSION));
-  g_variant_builder_add (&b, "{sv}", "connections_in", g_variant_new_uint32 (0));
-  g_variant_builder_add (&b, "{sv}", "connections_out", g_variant_new_uint32 (0));
+  g_variant_builder_add (&b, "{sv}", "protocolversion", g_variant_new_int32 (UMK_PROTOCOL_VERSION));
+  g_variant_builder_add (
+      &b, "{sv}", "connections_in",
+      g_variant_new_uint32 (cm != NULL ? umk_connman_count (cm, UMK_CONN_COUNT_IN) : 0));
+  g_variant_builder_add (
+      &b, "{sv}", "connections_out",
+      g_variant_new_uint32 (cm != NULL ? umk_connman_count (cm, UMK_CONN_COUNT_OUT) : 0));
   g_variant_builder_add (
       &b, "{sv}", "networkactive",
-      g_variant_new_boolean (umk_args_get_bool (self->node->args, "-networkactive", TRUE)));
+      g_variant_new_boolean (cm != NULL
+                                 ? umk_connman_network_active (cm)
+                                 : umk_args_get_bool (self->node->args, "-networkactive", TRUE)));
   umk_node1_complete_get_network_info (object, invocation, g_variant_builder_end (&b));
   umk_ipc_server_call_end (self->server);
   return TRUE;
@@ -400,10 +386,59 @@ handle_get_peers (UmkNode1 *object, GDBusMethodInvocation *invocation, gpointer 
   UmkIpcNode1 *self = user_data;
   if (!umk_ipc_server_call_begin (self->server, invocation, FALSE))
     return TRUE;
-  umk_node1_complete_get_peers (object, invocation,
-                                g_variant_new_array (G_VARIANT_TYPE_VARDICT, NULL, 0));
+  GVariantBuilder b;
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
+  if (self->node->connman != NULL && self->node->peerman != NULL)
+    {
+      g_autoptr (GPtrArray) peers = umk_connman_peers (self->node->connman);
+      for (guint i = 0; i < peers->len; i++)
+        {
+          UmkPeer *p = peers->pdata[i];
+          UmkPeerStats st;
+          gboolean have = umk_peerman_get_stats (self->node->peerman, p, &st);
+          g_autofree char *addr = umk_service_to_string (&p->addr);
+          GVariantBuilder d;
+          g_variant_builder_init (&d, G_VARIANT_TYPE_VARDICT);
+          g_variant_builder_add (&d, "{sv}", "id", g_variant_new_int64 (p->id));
+          g_variant_builder_add (&d, "{sv}", "addr", g_variant_new_string (addr));
+          g_variant_builder_add (&d, "{sv}", "version",
+                                 g_variant_new_int32 (have ? st.version : 0));
+          g_variant_builder_add (&d, "{sv}", "subver",
+                                 g_variant_new_string (have && st.subver != NULL ? st.subver : ""));
+          g_variant_builder_add (&d, "{sv}", "inbound", g_variant_new_boolean (p->inbound));
+          g_variant_builder_add (
+              &d, "{sv}", "pingtime",
+              g_variant_new_double (have && st.ping_us >= 0 ? st.ping_us / 1e6 : -1));
+          g_variant_builder_add (&d, "{sv}", "startingheight",
+                                 g_variant_new_int32 (have ? st.starting_height : -1));
+          g_variant_builder_add (&d, "{sv}", "synced_blocks",
+                                 g_variant_new_int32 (have ? st.synced_blocks : -1));
+          g_variant_builder_add (&b, "a{sv}", &d);
+          if (have)
+            umk_peer_stats_clear (&st);
+        }
+    }
+  umk_node1_complete_get_peers (object, invocation, g_variant_builder_end (&b));
   umk_ipc_server_call_end (self->server);
   return TRUE;
+}
+
+/* The connection count as a signal, checked once a second on the main loop
+ * (peers come and go in bursts; a GUI needs no more). */
+static gboolean
+check_connection_count (gpointer data)
+{
+  UmkIpcNode1 *self = data;
+  UmkConnman *cm = self->node->connman;
+  int in = cm != NULL ? umk_connman_count (cm, UMK_CONN_COUNT_IN) : 0;
+  int out = cm != NULL ? umk_connman_count (cm, UMK_CONN_COUNT_OUT) : 0;
+  if (in != self->last_in || out != self->last_out)
+    {
+      self->last_in = in;
+      self->last_out = out;
+      umk_node1_emit_connection_count_changed (self->skeleton, (guint) in, (guint) out);
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static char *
@@ -552,6 +587,9 @@ umk_ipc_node1_new (UmkIpcServer *server)
   g_signal_connect (self->skeleton, "handle-connect-wallet", G_CALLBACK (handle_connect_wallet),
                     self);
   g_signal_connect (self->skeleton, "handle-shutdown", G_CALLBACK (handle_shutdown), self);
+  self->count_source = g_timeout_source_new_seconds (1);
+  g_source_set_callback (self->count_source, check_connection_count, self, NULL);
+  g_source_attach (self->count_source, self->context);
   return self;
 }
 
@@ -566,6 +604,11 @@ umk_ipc_node1_shutdown (UmkIpcNode1 *self)
 {
   g_mutex_lock (&self->lock);
   self->shut = TRUE;
+  if (self->count_source != NULL)
+    {
+      g_source_destroy (self->count_source);
+      g_clear_pointer (&self->count_source, g_source_unref);
+    }
   if (self->flush_source != NULL)
     {
       g_source_destroy (self->flush_source);

@@ -20,6 +20,7 @@
 #include "node/dirlock.h"
 #include "node/init.h"
 #include "node/ipc-server.h"
+#include "node/node-net.h"
 #include "node/node.h"
 #include "node/options.h"
 #include "node/rpc-server.h"
@@ -147,6 +148,13 @@ run (const StartUp *s)
     }
   umk_ipc_server_chainstate_loaded (node.ipc);
 
+  /* The network after the chainstate: peers are served from it at once. */
+  if (!umk_node_net_start (&node, &error))
+    {
+      umk_init_error ("%s", error->message);
+      goto out;
+    }
+
   /* RPC answers "Loading wallet…" (-28) until the wallet process has
    * loaded its wallets, as Core's warm-up: no client sees a node whose
    * wallet methods are not there yet. */
@@ -215,6 +223,8 @@ out:
       umk_ipc_server_set_wallet_host (node.ipc, NULL);
     }
   g_clear_object (&node.wallet);
+  /* Peers go before the chainstate they are served from. */
+  umk_node_net_stop (&node);
   umk_node_chainstate_stop (&node);
   /* The IPC connections close last: a GUI sees the node gone when it is. */
   g_clear_object (&node.ipc);

@@ -4,6 +4,8 @@
 
 #include "node/node.h"
 
+#include <stdio.h>
+
 void
 umk_node_request_shutdown (UmkNode *node)
 {
@@ -32,4 +34,27 @@ umk_node_uptime (const UmkNode *node)
   g_return_val_if_fail (node != NULL, 0);
   /* Monotonic, so a clock change (or -mocktime later) cannot make it jump. */
   return (g_get_monotonic_time () - node->start_time) / G_USEC_PER_SEC;
+}
+
+int
+umk_node_client_version (void)
+{
+  unsigned major = 0, minor = 0, patch = 0;
+  if (sscanf (PACKAGE_VERSION, "%u.%u.%u", &major, &minor, &patch) < 1)
+    return 0;
+  return (int) (major * 10000 + minor * 100 + patch);
+}
+
+char *
+umk_node_subversion (const UmkArgs *args)
+{
+  GString *s = g_string_new ("/" PACKAGE_NAME ":" PACKAGE_VERSION);
+  g_auto (GStrv) comments = umk_args_get_list (args, "-uacomment");
+  if (comments != NULL && comments[0] != NULL)
+    {
+      g_autofree char *joined = g_strjoinv ("; ", comments);
+      g_string_append_printf (s, "(%s)", joined);
+    }
+  g_string_append_c (s, '/');
+  return g_string_free (s, FALSE);
 }

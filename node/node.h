@@ -20,6 +20,10 @@ typedef struct _UmkChainstate UmkChainstate;
 typedef struct _UmkMempool UmkMempool;
 typedef struct _UmkIpcServer UmkIpcServer;
 typedef struct _UmkWalletHost UmkWalletHost;
+typedef struct _UmkConnman UmkConnman;
+typedef struct _UmkPeerManager UmkPeerManager;
+typedef struct _UmkAddrMan UmkAddrMan;
+typedef struct _UmkBanMan UmkBanMan;
 
 typedef struct
 {
@@ -37,6 +41,13 @@ typedef struct
    * chainstate, so that a GUI sees the start-up steps; NULL without IPC. */
   UmkIpcServer *ipc;
   UmkWalletHost *wallet; /* the umkoin-wallet process (node/wallet-host.h), or NULL */
+  /* The peer-to-peer network (node/net.h, node/net-processing.h) and its
+   * address and ban lists; set before the RPC server starts, NULL until
+   * then (and in tests without a network). */
+  UmkConnman *connman;
+  UmkPeerManager *peerman;
+  UmkAddrMan *addrman;
+  UmkBanMan *banman;
   /* Where start-up steps go besides the log (the IPC server's InitMessage
    * signal); set before the chainstate starts, called from any thread. */
   void (*init_message) (gpointer user, const char *message);
@@ -50,6 +61,12 @@ typedef struct
  * GLib signal source; repeated calls are harmless. */
 void umk_node_request_shutdown (UmkNode *node);
 gboolean umk_node_shutdown_requested (UmkNode *node);
+
+/* Core's CLIENT_VERSION number (major * 10000 + minor * 100 + patch). */
+int umk_node_client_version (void);
+/* Core's FormatSubVersion: "/Name:version(comment; comment)/" with the
+ * -uacomment values; our user agent on the network. */
+char *umk_node_subversion (const UmkArgs *args) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Seconds since start (the uptime RPC). */
 gint64 umk_node_uptime (const UmkNode *node);

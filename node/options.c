@@ -81,7 +81,7 @@ static const NodeOption node_options[] = {
   { "-blocksdir=<dir>", ANY, OPT, NO_BLOCKS,
     "Keep the blocks folder (the *.dat files) under <dir> instead of the data directory. "
     "<dir> must exist." },
-  { "-blocksonly", ANY, OPT, NO_P2P,
+  { "-blocksonly", ANY, OPT, WORKS,
     "Refuse transactions from peers and do not announce our own, except to peers with the "
     "forcerelay permission; RPC transactions are unaffected (default: 0)." },
   { "-blocksxor", ANY, OPT, WORKS,
@@ -137,31 +137,31 @@ static const NodeOption node_options[] = {
     "(default: 0)." },
 
   /* ---- Connection options ---- */
-  { "-addnode=<ip>", NETONLY, CONN, NO_P2P,
+  { "-addnode=<ip>", NETONLY, CONN, WORKS,
     "Connect to this node and keep the connection open; may be given several times." },
   { "-asmap=<file>", ANY, CONN, NO_P2P,
     "Group peers by the autonomous systems listed in <file> (relative to the network's data "
     "directory)." },
-  { "-bantime=<n>", ANY, CONN, NO_P2P, "How long, in seconds, a manual ban lasts by default." },
-  { "-bind=<addr>[:<port>][=onion]", NETONLY, CONN, NO_P2P,
+  { "-bantime=<n>", ANY, CONN, WORKS, "How long, in seconds, a manual ban lasts by default." },
+  { "-bind=<addr>[:<port>][=onion]", NETONLY, CONN, WORKS,
     "Listen for peers on this address; =onion marks incoming connections there as coming "
     "through Tor. May be given several times." },
   { "-cjdnsreachable", ANY, CONN, NO_P2P,
     "This host is on the CJDNS network, so fc00::/8 addresses are reached through it "
     "(default: 0)." },
-  { "-connect=<ip>", NETONLY, CONN, NO_P2P,
+  { "-connect=<ip>", NETONLY, CONN, WORKS,
     "Connect only to these nodes; -noconnect makes no automatic connections. May be given "
     "several times." },
   { "-discover", ANY, CONN, NO_P2P,
     "Find out our own IP addresses (default: 1 when listening without -externalip or "
     "-proxy)." },
-  { "-dns", ANY, CONN, NO_P2P,
+  { "-dns", ANY, CONN, WORKS,
     "Resolve host names given to -addnode, -seednode and -connect (default: 1)." },
-  { "-dnsseed", ANY, CONN, NO_P2P,
+  { "-dnsseed", ANY, CONN, WORKS,
     "Ask the DNS seeds for peer addresses when we know too few (default: 1 unless -connect "
     "or -maxconnections=0)." },
   { "-externalip=<ip>", ANY, CONN, NO_P2P, "Announce <ip> as our own public address." },
-  { "-fixedseeds", ANY, CONN, NO_P2P,
+  { "-fixedseeds", ANY, CONN, WORKS,
     "Fall back on the built-in seed addresses when the DNS seeds give none (default: 1)." },
   { "-forcednsseed", ANY, CONN, NO_P2P,
     "Always ask the DNS seeds for peer addresses (default: 0)." },
@@ -169,48 +169,48 @@ static const NodeOption node_options[] = {
     "Accept incoming I2P connections through the -i2psam proxy (default: 1)." },
   { "-i2psam=<ip:port>", ANY, CONN, NO_P2P,
     "Reach I2P peers, and accept them, through the I2P SAM proxy at this address." },
-  { "-listen", ANY, CONN, NO_P2P,
+  { "-listen", ANY, CONN, WORKS,
     "Accept connections from other nodes (default: 1 without -proxy, -connect or "
     "-maxconnections=0)." },
   { "-listenonion", ANY, CONN, NO_P2P,
     "Create a Tor onion service for incoming connections (default: 1)." },
-  { "-maxconnections=<n>", ANY, CONN, NO_P2P,
+  { "-maxconnections=<n>", ANY, CONN, WORKS,
     "Keep at most <n> automatic peer connections; -addnode peers are counted apart." },
-  { "-maxreceivebuffer=<n>", ANY, CONN, NO_P2P,
+  { "-maxreceivebuffer=<n>", ANY, CONN, WORKS,
     "Receive buffer per connection, in units of 1000 bytes." },
-  { "-maxsendbuffer=<n>", ANY, CONN, NO_P2P,
+  { "-maxsendbuffer=<n>", ANY, CONN, WORKS,
     "Send buffer per connection, in units of 1000 bytes." },
   { "-maxuploadtarget=<n>", ANY, CONN, NO_P2P,
     "Try to send no more than this to peers per 24 hours (0 for no limit); suffixes k, m, g, "
     "t count in 1000s, K, M, G, T in 1024s (default unit: M)." },
   { "-natpmp", ANY, CONN, NO_P2P,
     "Map the listening port on the router with PCP or NAT-PMP (default: 0)." },
-  { "-networkactive", ANY, CONN, NO_P2P,
+  { "-networkactive", ANY, CONN, WORKS,
     "Start with the peer-to-peer network switched on (default: 1); the setnetworkactive RPC "
     "changes it." },
   { "-onion=<ip:port|path>", ANY, CONN, NO_P2P,
     "Reach Tor onion services through this SOCKS5 proxy (unix:<path> for a socket); -noonion "
     "turns it off (default: the -proxy)." },
-  { "-onlynet=<net>", ANY, CONN, NO_P2P,
+  { "-onlynet=<net>", ANY, CONN, WORKS,
     "Make automatic outgoing connections only to this network (ipv4, ipv6, onion, i2p, "
     "cjdns); may be given several times." },
   { "-peerblockfilters", ANY, CONN, NO_P2P,
     "Serve BIP 157 compact block filters to peers (default: 0)." },
   { "-peerbloomfilters", ANY, CONN, NO_P2P,
     "Let peers filter blocks and transactions with bloom filters (default: 0)." },
-  { "-peertimeout=<n>", DEBUG, CONN, NO_P2P,
+  { "-peertimeout=<n>", DEBUG, CONN, WORKS,
     "Seconds to wait after connecting before a peer may be dropped for inactivity." },
-  { "-port=<port>", NETONLY, CONN, NO_P2P, "Listen for peers on <port>." },
+  { "-port=<port>", NETONLY, CONN, WORKS, "Listen for peers on <port>." },
   { "-proxy=<ip>[:<port>]|unix:<path>[=<network>]", UMK_ARG_ALLOW_ANY | UMK_ARG_DISALLOW_ELISION,
-    CONN, NO_P2P,
+    CONN, WORKS,
     "Connect through this SOCKS5 proxy, for every network or, with =<network>, only for "
     "ipv4, ipv6, tor or cjdns; -noproxy turns it off." },
   { "-proxyrandomize", ANY, CONN, NO_P2P,
     "Use new proxy credentials for each connection, for Tor stream isolation (default: 1)." },
-  { "-seednode=<ip>", ANY, CONN, NO_P2P,
+  { "-seednode=<ip>", ANY, CONN, WORKS,
     "Connect to this node to learn peer addresses, then disconnect; may be given several "
     "times." },
-  { "-timeout=<n>", ANY, CONN, NO_P2P, "Give up on a connection attempt after <n> milliseconds." },
+  { "-timeout=<n>", ANY, CONN, WORKS, "Give up on a connection attempt after <n> milliseconds." },
   { "-torcontrol=<ip>:<port>", ANY, CONN, NO_P2P,
     "Tor's control port, for creating the onion service." },
   { "-torpassword=<pass>", SECRET, CONN, NO_P2P, "Password for Tor's control port." },
@@ -218,10 +218,10 @@ static const NodeOption node_options[] = {
     "Reconcile transactions with peers as BIP 330 describes (default: 0)." },
   { "-v2transport", ANY, CONN, NO_P2P,
     "Speak the encrypted BIP 324 v2 transport with peers that support it (default: 1)." },
-  { "-whitebind=<[permissions@]addr>", ANY, CONN, NO_P2P,
+  { "-whitebind=<[permissions@]addr>", ANY, CONN, WORKS,
     "Listen on this address and give the peers that connect there these permissions; may be "
     "given several times." },
-  { "-whitelist=<[permissions@]IP address or network>", ANY, CONN, NO_P2P,
+  { "-whitelist=<[permissions@]IP address or network>", ANY, CONN, WORKS,
     "Give peers from this address or network these permissions (as -whitebind); may be given "
     "several times." },
 
@@ -318,7 +318,7 @@ static const NodeOption node_options[] = {
   { "-test=<option>", DEBUG, DT, WORKS,
     "Turn on a test-only behaviour; may be given more than once. Known: bip94 (enforce "
     "BIP 94's timewarp rules on regtest)." },
-  { "-uacomment=<cmt>", ANY, DT, NO_P2P,
+  { "-uacomment=<cmt>", ANY, DT, WORKS,
     "Add a comment to the user agent the node tells its peers." },
 
   /* ---- Node relay options ---- */
@@ -342,9 +342,9 @@ static const NodeOption node_options[] = {
   { "-privatebroadcast", ANY, RELAY, NO_P2P,
     "Send transactions from sendrawtransaction through short Tor or I2P connections, before "
     "they enter our mempool (default: 0)." },
-  { "-whitelistforcerelay", ANY, RELAY, NO_P2P,
+  { "-whitelistforcerelay", ANY, RELAY, WORKS,
     "Give whitelisted peers with default permissions the forcerelay permission (default: 0)." },
-  { "-whitelistrelay", ANY, RELAY, NO_P2P,
+  { "-whitelistrelay", ANY, RELAY, WORKS,
     "Give whitelisted peers with default permissions the relay permission (default: 1)." },
 
   /* ---- Block creation options ---- */

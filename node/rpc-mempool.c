@@ -9,6 +9,7 @@
 #include "node/mempool-accept.h"
 #include "node/mempool-persist.h"
 #include "node/mempool.h"
+#include "node/net-processing.h"
 #include "node/policy.h"
 #include "node/rpc-chain-util.h"
 #include "node/rpc-dispatch.h"
@@ -635,6 +636,9 @@ rpc_sendrawtransaction (UmkRpcCall *call, UmkJsonWriter *w, GError **error)
   view_end (call, &view);
   if (!ok)
     return FALSE;
+  /* Core's BroadcastTransaction relays also what the pool already had. */
+  if (call->node->peerman != NULL)
+    umk_peerman_relay_tx (call->node->peerman, &tx->txid, &tx->wtxid);
   umk_rpc_write_hash (w, &tx->txid);
   return TRUE;
 }

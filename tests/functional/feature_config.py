@@ -125,21 +125,22 @@ class Config(TestCase):
                              timeout=60).stdout
         inert = sorted({option_name(o) for _, o, text in help_entries(out) if INERT in text})
         self.assertGreater(len(inert), 50)
-        for name in ("-connect", "-blocksonly", "-blockfilterindex"):
+        for name in ("-natpmp", "-asmap", "-blockfilterindex"):
             self.assertIn(name, inert)
         for name in ("-daemon", "-pid", "-rpcport", "-server", "-debug", "-datadir", "-dbcache",
                      "-txindex", "-maxmempool", "-blockmaxweight", "-prune", "-loadblock",
-                     "-wallet", "-disablewallet"):
+                     "-wallet", "-disablewallet", "-connect", "-blocksonly", "-listen", "-bind",
+                     "-maxconnections", "-proxy", "-whitelist", "-onlynet"):
             self.assertNotIn(name, inert)
 
         logged = self.run_node([f"-no{name[1:]}" for name in inert])
-        self.assertIn("Command-line arg: connect=false", logged)
+        self.assertIn("Command-line arg: natpmp=false", logged)
 
         # Any value will do, except that -blocksdir must name a directory (as in Core).
         values = {"-blocksdir": self.node.datadir}
         self.write_config(regtest=[f"{name[1:]}={values.get(name, 1)}" for name in inert])
         logged = self.run_node()
-        self.assertIn("Config file arg: [regtest] connect=\"1\"", logged)
+        self.assertIn("Config file arg: [regtest] natpmp=\"1\"", logged)
 
     # ---- config file
 
