@@ -226,6 +226,7 @@ umk_rpc_dispatcher_new (UmkNode *node)
     { umk_rpc_mempool_methods, umk_rpc_n_mempool_methods },
     { umk_rpc_mining_methods, umk_rpc_n_mining_methods },
     { umk_rpc_rawtx_methods, umk_rpc_n_rawtx_methods },
+    { umk_rpc_net_methods, umk_rpc_n_net_methods },
   };
   for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
     for (guint i = 0; i < tables[t].n; i++)

@@ -52,6 +52,12 @@ typedef enum
   UMK_RPC_CLIENT_IN_INITIAL_DOWNLOAD = -10,
   UMK_RPC_METHOD_DEPRECATED = -32,
   UMK_RPC_CLIENT_NOT_CONNECTED = -9,
+  UMK_RPC_CLIENT_NODE_ALREADY_ADDED = -23,
+  UMK_RPC_CLIENT_NODE_NOT_ADDED = -24,
+  UMK_RPC_CLIENT_NODE_NOT_CONNECTED = -29,
+  UMK_RPC_CLIENT_INVALID_IP_OR_SUBNET = -30,
+  UMK_RPC_CLIENT_P2P_DISABLED = -31,
+  UMK_RPC_CLIENT_NODE_CAPACITY_REACHED = -34,
 } UmkRpcErrorCode;
 
 /* GError domain of RPC errors; the GError code is the JSON-RPC error code. */
@@ -151,6 +157,8 @@ extern const UmkRpcMethod umk_rpc_mining_methods[];
 extern const guint umk_rpc_n_mining_methods;
 extern const UmkRpcMethod umk_rpc_rawtx_methods[];
 extern const guint umk_rpc_n_rawtx_methods;
+extern const UmkRpcMethod umk_rpc_net_methods[];
+extern const guint umk_rpc_n_net_methods;
 
 /* Help's "Examples:" lines for a method: umkoin-cli arguments and the JSON
  * params text of a curl call. */

@@ -56,6 +56,22 @@ LISTED = {
         'submitblock "hexdata" ( "dummy" )',
         'submitheader "hexdata"',
     ],
+    'Network': [
+        'addnode "node" "command" ( v2transport )',
+        'clearbanned',
+        'disconnectnode ( "address" nodeid )',
+        'getaddednodeinfo ( "node" )',
+        'getaddrmaninfo',
+        'getconnectioncount',
+        'getnettotals',
+        'getnetworkinfo',
+        'getnodeaddresses ( count "network" )',
+        'getpeerinfo',
+        'listbanned',
+        'ping',
+        'setban "subnet" "command" ( bantime absolute )',
+        'setnetworkactive state',
+    ],
     'Rawtransactions': [
         'combinerawtransaction ["hexstring",...]',
         'createrawtransaction [{"txid":"hex","vout":n,"sequence":n},...] [{"address":amount,...},{"data":"hex"},...] ( locktime replaceable version )',
@@ -78,7 +94,8 @@ LISTED = {
     ],
 }
 HIDDEN = ['echo', 'echojson', 'generate', 'generateblock', 'generatetoaddress',
-          'generatetodescriptor', 'invalidateblock', 'reconsiderblock']
+          'generatetodescriptor', 'invalidateblock', 'reconsiderblock',
+          'addconnection', 'addpeeraddress', 'getrawaddrman', 'sendmsgtopeer', 'setmocktime']
 
 
 class Help(test_framework.TestCase):
