@@ -636,6 +636,163 @@ class TestCase(unittest.TestCase):
         else:
             shutil.rmtree(tmpdir, ignore_errors=True)
 
+    # ---- P2P between the test's nodes (see the module functions below)
+
+    def _node(self, n):
+        return self.nodes[n] if isinstance(n, int) else n
+
+    def connect_nodes(self, a, b, timeout=60):
+        """Node a (an index into self.nodes or a TestNode) dials node b and
+        waits for the handshake on both ends; see connect_nodes()."""
+        return connect_nodes(self._node(a), self._node(b), timeout)
+
+    def disconnect_nodes(self, a, b, timeout=60):
+        """Closes every connection between a and b; see disconnect_nodes()."""
+        return disconnect_nodes(self._node(a), self._node(b), timeout)
+
+    def sync_blocks(self, nodes=None, timeout=60):
+        """Waits until nodes (default: all) have the same tip; see sync_blocks()."""
+        return sync_blocks([self._node(n) for n in (nodes or self.nodes)], timeout)
+
+    def sync_mempools(self, nodes=None, timeout=60):
+        """Waits until nodes (default: all) have the same mempool; see sync_mempools()."""
+        return sync_mempools([self._node(n) for n in (nodes or self.nodes)], timeout)
+
+    def sync_all(self, nodes=None, timeout=60):
+        self.sync_blocks(nodes, timeout)
+        self.sync_mempools(nodes, timeout)
+
+
+# ---------------------------------------------------------------- P2P between test nodes
+#
+# Nodes find each other only through these helpers: -dnsseed=0 -fixedseeds=0
+# and no -connect, so a node has no peers until a test connects it. All
+# nodes listen on 127.0.0.1, so a connection is told apart by its ports: the
+# dialling node lists it with addr = the other's listening address and
+# addrbind = its own ephemeral end; the listening node the other way round.
+# Nodes are not given -uacomment (Core's framework matches peers by user
+# agent), so this needs no option the node under test might not know.
+
+# Bytes a completed pong adds to getpeerinfo's bytesrecv_per_msg (29 under
+# the v2 transport, 32 under v1): Core's framework waits for this much.
+MIN_PONG_BYTES = 29
+
+
+def p2p_address(node):
+    """'127.0.0.1:<port>', where node accepts P2P connections."""
+    return f'127.0.0.1:{node.p2p_port}'
+
+
+def node_links(a, b):
+    """The connections between a and b that both list in getpeerinfo, as
+    pairs (a's peer entry, b's peer entry), whichever side dialled."""
+    by_ends = {(p.get('addrbind'), p['addr']): p for p in b.getpeerinfo()}
+    links = []
+    for p in a.getpeerinfo():
+        other = by_ends.get((p['addr'], p.get('addrbind')))
+        if other is not None and p.get('addrbind'):
+            links.append((p, other))
+    return links
+
+
+def _pong_seen(peer):
+    return peer['bytesrecv_per_msg'].get('pong', 0) >= MIN_PONG_BYTES
+
+
+def connect_nodes(a, b, timeout=60):
+    """`addnode <b's address> onetry` on a, then waits until both nodes list
+    the connection and each has had a pong from the other. A node pings a
+    peer only once the version/verack handshake is complete, so a pong
+    received means both ends finished it (getpeerinfo's version is set
+    already when the version message arrives, before verack). If a already
+    has an outbound connection to b, the node ignores the onetry and that
+    connection is waited for. Returns (a's peer entry, b's peer entry)."""
+    target = p2p_address(b)
+    a.addnode(target, 'onetry')
+
+    def handshaken():
+        for pa, pb in node_links(a, b):
+            if not pa['inbound'] and pb['inbound'] and pa['addr'] == target \
+                    and _pong_seen(pa) and _pong_seen(pb):
+                return pa, pb
+        return None
+    return _wait(handshaken, timeout, lambda: f'{a.name} -> {b.name} ({target}) not connected; '
+                 f'{a.name} peers: {_peer_summary(a)}; {b.name} peers: {_peer_summary(b)}')
+
+
+def disconnect_nodes(a, b, timeout=60):
+    """Closes every connection between a and b (disconnectnode by nodeid on
+    a, or on b for one only b lists yet) and waits until neither node lists
+    any of them. Returns how many there were."""
+    ends = set()             # (a's end, b's end) of each connection
+    for pa, _ in node_links(a, b):
+        ends.add((pa.get('addrbind'), pa['addr']))
+        _disconnect_id(a, pa['id'])
+    # Outbound connections only one side lists so far (handshake under way).
+    for node, other, flip in ((a, b, False), (b, a, True)):
+        for p in node.getpeerinfo():
+            if not p['inbound'] and p['addr'] == p2p_address(other):
+                ends.add((p['addr'], p.get('addrbind')) if flip else (p.get('addrbind'), p['addr']))
+                _disconnect_id(node, p['id'])
+
+    def gone():
+        on_a = {(p.get('addrbind'), p['addr']) for p in a.getpeerinfo()}
+        on_b = {(p['addr'], p.get('addrbind')) for p in b.getpeerinfo()}
+        return not (ends & on_a) and not (ends & on_b)
+    _wait(gone, timeout, lambda: f'{a.name} and {b.name} still connected; '
+          f'{a.name} peers: {_peer_summary(a)}; {b.name} peers: {_peer_summary(b)}')
+    return len(ends)
+
+
+def _disconnect_id(node, peer_id):
+    try:
+        node.disconnectnode(nodeid=peer_id)
+    except RPCError as e:
+        if e.code != -29:      # already gone: RPC_CLIENT_NODE_NOT_CONNECTED
+            raise
+
+
+def _peer_summary(node):
+    try:
+        return [(p['id'], p['addr'], 'in' if p['inbound'] else 'out') for p in node.getpeerinfo()]
+    except (OSError, RPCError) as e:
+        return f'<{e}>'
+
+
+def _wait(predicate, timeout, describe, interval=0.05):
+    """wait_until whose failure message, describe(), is built when it fails."""
+    try:
+        return wait_until(predicate, timeout, interval)
+    except AssertionError:
+        raise AssertionError(f'after {timeout}s: {describe()}') from None
+
+
+def sync_blocks(nodes, timeout=60):
+    """Waits until all nodes have the same best block; returns its hash. As
+    in Core's framework, call it with a node in the list that already has
+    the tip to wait for (e.g. the one that mined it), or it may return at an
+    older common tip. (blocktools.sync_blocks is another thing: it copies
+    blocks between nodes that are not connected, with submitblock.)"""
+    def same_tip():
+        tips = {n.getbestblockhash() for n in nodes}
+        return tips.pop() if len(tips) == 1 else None
+    return _wait(same_tip, timeout, lambda: 'tips differ: ' + ', '.join(
+        f'{n.name}={n.getblockcount()}:{n.getbestblockhash()}' for n in nodes), interval=0.1)
+
+
+def sync_mempools(nodes, timeout=60):
+    """Waits until all nodes have the same set of txids in their mempools;
+    returns that set. (Core's framework then also drains each node's
+    validation queue with syncwithvalidationinterfacequeue; tests here wait
+    for what they need to see instead.)"""
+    def same_pool():
+        pools = [set(n.getrawmempool()) for n in nodes]
+        # A one-element list: true even when the common mempool is empty.
+        return [pools[0]] if all(p == pools[0] for p in pools) else None
+    [pool] = _wait(same_pool, timeout, lambda: 'mempools differ: ' + ', '.join(
+        f'{n.name}={sorted(n.getrawmempool())}' for n in nodes), interval=0.1)
+    return pool
+
 
 def _on_sigterm(signum, frame):
     # Stops unittest at once; TestCase.run and atexit then kill the nodes.
