@@ -118,7 +118,11 @@ open_connection (UmkConnman *cm, const char *target, UmkConnType type)
   UMK_LOG_DEBUG (UMK_LOG_NET, "trying %s connection to %s", umk_conn_type_name (type), target);
   /* IPv6 literals need brackets for GIO's host parser. */
   g_autofree char *host = numeric ? umk_service_to_string (&svc) : g_strdup (target);
-  g_socket_client_connect_to_host_async (cm->client, host, cm->opts.default_port, cm->cancel,
+  /* Core sends only reachable networks through the proxy: an address that
+   * is not routable (loopback, private ranges) is connected directly. */
+  GSocketClient *client
+      = numeric && !umk_netaddr_is_routable (&svc.addr) ? cm->direct_client : cm->client;
+  g_socket_client_connect_to_host_async (client, host, cm->opts.default_port, cm->cancel,
                                          on_connected, a);
 }
 
@@ -427,18 +431,23 @@ open_tick_once (gpointer data)
 void
 umk_connman_opener_start (UmkConnman *cm)
 {
-  cm->client = g_socket_client_new ();
-  g_socket_client_set_timeout (cm->client, (guint) MAX (1, cm->opts.connect_timeout_ms / 1000));
+  guint timeout_s = (guint) MAX (1, cm->opts.connect_timeout_ms / 1000);
+  cm->direct_client = g_socket_client_new ();
+  g_socket_client_set_timeout (cm->direct_client, timeout_s);
+  g_socket_client_set_enable_proxy (cm->direct_client, FALSE);
   if (cm->opts.proxy != NULL)
     {
+      cm->client = g_socket_client_new ();
+      g_socket_client_set_timeout (cm->client, timeout_s);
       g_autofree char *uri = g_strdup_printf ("socks5://%s", cm->opts.proxy);
       g_autoptr (GProxyResolver) resolver = g_simple_proxy_resolver_new (uri, NULL);
       g_socket_client_set_proxy_resolver (cm->client, resolver);
       g_socket_client_set_enable_proxy (cm->client, TRUE);
-      umk_log_info ("Using SOCKS5 proxy %s for all outbound connections", cm->opts.proxy);
+      umk_log_info ("Using SOCKS5 proxy %s for outbound connections to reachable networks",
+                    cm->opts.proxy);
     }
   else
-    g_socket_client_set_enable_proxy (cm->client, FALSE);
+    cm->client = g_object_ref (cm->direct_client);
   cm->next_feeler = umk_connman_now_us (cm) / G_USEC_PER_SEC + FEELER_INTERVAL_S;
   GSource *source = g_timeout_source_new (OPEN_INTERVAL_MS);
   g_source_set_callback (source, open_tick, cm, NULL);

@@ -39,12 +39,12 @@ struct _UmkConnman
   gint interrupt; /* atomic */
 
   /* main loop */
-  GPtrArray *listeners;   /* GSocketListener * */
-  GArray *listener_perms; /* guint32 per listener */
-  guint16 listen_port;
-  guint open_source; /* the opener's timer */
-  GSocketClient *client;
-  GCancellable *cancel; /* for pending connects at shutdown */
+  GPtrArray *listeners;         /* GSocketListener * */
+  GArray *listener_perms;       /* guint32 per listener */
+  guint open_source;            /* the opener's timer */
+  GSocketClient *client;        /* through -proxy when set */
+  GSocketClient *direct_client; /* never through a proxy */
+  GCancellable *cancel;         /* for pending connects at shutdown */
   int64_t next_feeler;
   int64_t last_added_try;
   gboolean seeds_tried;

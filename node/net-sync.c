@@ -154,9 +154,7 @@ block_requested (UmkPeerManager *pm, PeerState *st, UmkBlockIndex *index, gint64
       pm->n_peers_downloading++;
     }
   g_queue_push_tail (&st->in_flight, f);
-  g_hash_table_insert (pm->blocks_in_flight, uint256_dup (&index->hash),
-                       GINT_TO_POINTER (1) /* presence */);
-  /* Remember who: the value is the peer id, stored in a side table. */
+  /* The value is the requesting peer's id + 1 (never NULL). */
   g_hash_table_replace (pm->blocks_in_flight, uint256_dup (&index->hash),
                         (gpointer) (intptr_t) (st->peer->id + 1));
 }
@@ -318,8 +316,9 @@ direct_fetch (UmkPeerManager *pm, PeerState *st, UmkBlockIndex *last)
       UmkInv inv = { UMK_INV_WITNESS_BLOCK, index->hash };
       g_array_append_val (invs, inv);
       block_requested (pm, st, index, now_us);
-      UMK_LOG_DEBUG (UMK_LOG_NET, "Requesting block %s from peer=%" G_GINT64_FORMAT, "(direct)",
-                     st->peer->id);
+      UMK_LOG_DEBUG (UMK_LOG_NET,
+                     "Requesting block %s from peer=%" G_GINT64_FORMAT " (direct fetch)",
+                     HASH_HEX (&index->hash), st->peer->id);
     }
   g_ptr_array_unref (to_fetch);
   if (invs->len > 0)

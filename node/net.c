@@ -156,8 +156,6 @@ umk_connman_add_peer (UmkConnman *cm, GSocketConnection *conn, UmkConnType type,
   g_ptr_array_add (cm->peers, peer); /* the list takes the creation reference */
   g_mutex_unlock (&cm->lock);
 
-  if (cm->events.peer_init != NULL)
-    cm->events.peer_init (cm->events.user, peer);
   start_read (peer);
   umk_connman_wake (cm);
   return peer;
@@ -952,7 +950,6 @@ umk_connman_start (UmkConnman *cm, const UmkNetEvents *events, GError **error)
                          "Failed to listen on any port. Use -listen=0 if you want this.");
           return FALSE;
         }
-      cm->listen_port = cm->opts.default_port;
       for (guint i = 0; i < cm->listeners->len; i++)
         accept_next (cm, i);
     }
@@ -1016,6 +1013,7 @@ umk_connman_free (UmkConnman *cm)
   g_ptr_array_unref (cm->listeners);
   g_array_unref (cm->listener_perms);
   g_clear_object (&cm->client);
+  g_clear_object (&cm->direct_client);
   g_clear_object (&cm->cancel);
   umk_connman_options_clear (&cm->opts);
   g_mutex_clear (&cm->lock);
@@ -1052,12 +1050,6 @@ void
 umk_connman_set_local_services (UmkConnman *cm, uint64_t services)
 {
   cm->local_services = services;
-}
-
-guint16
-umk_connman_listen_port (UmkConnman *cm)
-{
-  return cm->listen_port;
 }
 
 gboolean

@@ -160,8 +160,6 @@ umk_peer_disconnecting (UmkPeer *peer)
 /* What the protocol logic provides (node/net-processing.c). */
 typedef struct
 {
-  /* A connection was made (main loop). */
-  void (*peer_init) (gpointer user, UmkPeer *peer);
   /* The peer is gone and its socket closed (handler thread): free its state. */
   void (*peer_finalize) (gpointer user, UmkPeer *peer);
   /* Handles at most one queued message (handler thread). Returns: TRUE when
@@ -169,7 +167,6 @@ typedef struct
   gboolean (*process_messages) (gpointer user, UmkPeer *peer);
   /* Sends what is due: pings, requests, announcements (handler thread). */
   void (*send_messages) (gpointer user, UmkPeer *peer);
-  /* The services we ask of outbound peers, by connection type (opener). */
   gpointer user;
 } UmkNetEvents;
 
@@ -265,12 +262,9 @@ GPtrArray *umk_connman_added_nodes (UmkConnman *cm);
 /* addnode onetry / addconnection: opens one connection now (main loop). */
 void umk_connman_open_once (UmkConnman *cm, const char *node, UmkConnType type);
 
-/* Listening addresses for getnetworkinfo "localaddresses" are not tracked
- * (no -discover on regtest); the ports we listen on: */
-guint16 umk_connman_listen_port (UmkConnman *cm);
-
-/* Called by the connection's I/O when the peer's queue drained below its
- * limit again (handler thread). */
+/* Reading from a peer stopped when its receive queue passed
+ * -maxreceivebuffer; this starts it again (any thread; the read starts on
+ * the main loop). */
 void umk_connman_resume_receive (UmkConnman *cm, UmkPeer *peer);
 
 /* Core's "now" for the network, microseconds: the mock time (setmocktime)
