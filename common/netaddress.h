@@ -14,7 +14,6 @@
 
 #include "common/serialize.h"
 
-#include <gio/gio.h>
 #include <glib.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -207,12 +206,6 @@ void umk_service_get_key (const UmkService *s, GByteArray *out);
 /* Core's MaybeFlipIPv6toCJDNS: an IPv6 address in fc00::/8 is CJDNS when that
  * network is reachable. */
 void umk_service_maybe_flip_cjdns (UmkService *s, bool cjdns_reachable);
-/* A GInetSocketAddress for IPv4, IPv6 and CJDNS (with the scope id); NULL for
- * the other networks. */
-GSocketAddress *umk_service_to_gsocketaddress (const UmkService *s) G_GNUC_WARN_UNUSED_RESULT;
-/* From a GInetSocketAddress (v4-mapped IPv6 becomes IPv4, as Core's
- * SetSockAddr). Returns: false for other kinds of socket address. */
-bool umk_service_from_gsocketaddress (GSocketAddress *sa, UmkService *out);
 
 bool umk_service_equal (const UmkService *a, const UmkService *b);
 int umk_service_compare (const UmkService *a, const UmkService *b);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "common/protocol.h"
+#include "node/net-address.h"
 #include "node/net-private.h"
 
 #include <math.h>

@@ -10,6 +10,7 @@
 #include "common/protocol.h"
 #include "node/chainstate.h"
 #include "node/net-eviction.h"
+#include "node/net-address.h"
 #include "node/net-private.h"
 
 #include <netinet/in.h>
