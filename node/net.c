@@ -18,6 +18,7 @@
 #include <string.h>
 
 #define READ_CHUNK (64 * 1024)
+#define RECV_AHEAD (256 * 1024)
 /* How long the handler sleeps when no peer has work (it is woken early). */
 #define HANDLER_IDLE_US    (100 * 1000)
 #define TIMEOUT_INTERVAL_S (20 * 60)
@@ -73,7 +74,8 @@ umk_peer_unref (UmkPeer *peer)
   g_clear_object (&peer->conn);
   g_clear_object (&peer->cancel);
   g_free (peer->rbuf);
-  g_free (peer->data);
+  if (peer->data != NULL)
+    g_byte_array_unref (peer->data);
   g_free (peer->addr_name);
   g_mutex_clear (&peer->lock);
   g_free (peer);
@@ -201,16 +203,17 @@ receive_bytes (UmkPeer *peer, const guint8 *p, size_t n)
             }
           /* A malformed command is dropped with its payload, as Core drops
            * a message with a bad checksum: the stream stays in step. */
+          /* The payload buffer grows as bytes arrive (at most 256 KiB
+           * ahead), so headers that promise 4 MB cost nothing until the
+           * bytes come (Core's fix of 2024). */
           peer->data_len = h.length;
-          peer->data_pos = 0;
-          peer->data = g_malloc (MAX (h.length, 1));
+          peer->data = g_byte_array_sized_new (MIN (h.length, RECV_AHEAD));
         }
-      size_t take = MIN (n, peer->data_len - peer->data_pos);
-      memcpy (peer->data + peer->data_pos, p, take);
-      peer->data_pos += take;
+      size_t take = MIN (n, peer->data_len - peer->data->len);
+      g_byte_array_append (peer->data, p, (guint) take);
       p += take;
       n -= take;
-      if (peer->data_pos < peer->data_len)
+      if (peer->data->len < peer->data_len)
         break;
 
       /* A whole message. */
@@ -218,7 +221,7 @@ receive_bytes (UmkPeer *peer, const guint8 *p, size_t n)
       UmkMsgHeaderStatus st = umk_msg_header_parse (peer->hdr, cm->node->params->message_start, &h);
       size_t raw = UMK_MSG_HEADER_SIZE + peer->data_len;
       gboolean reject = FALSE;
-      if (!umk_msg_checksum_ok (&h, peer->data, peer->data_len))
+      if (!umk_msg_checksum_ok (&h, peer->data->data, peer->data_len))
         {
           UMK_LOG_DEBUG (UMK_LOG_NET,
                          "Header error: Wrong checksum (%s, %zu bytes), peer=%" G_GINT64_FORMAT,
@@ -239,8 +242,7 @@ receive_bytes (UmkPeer *peer, const guint8 *p, size_t n)
         {
           UmkNetMsg *msg = g_new0 (UmkNetMsg, 1);
           g_strlcpy (msg->command, h.command, sizeof msg->command);
-          msg->payload = g_bytes_new_take (peer->data, peer->data_len);
-          peer->data = NULL;
+          msg->payload = g_byte_array_free_to_bytes (g_steal_pointer (&peer->data));
           msg->time_us = umk_connman_now_us (cm);
           msg->raw_size = raw;
           count_bytes (peer->recv_per_type, msg->command, raw);
@@ -250,9 +252,9 @@ receive_bytes (UmkPeer *peer, const guint8 *p, size_t n)
             peer->pause_recv = TRUE;
         }
       g_mutex_unlock (&peer->lock);
-      g_clear_pointer (&peer->data, g_free);
+      g_clear_pointer (&peer->data, g_byte_array_unref);
       peer->hdr_pos = 0;
-      peer->data_len = peer->data_pos = 0;
+      peer->data_len = 0;
       if (!reject)
         umk_connman_wake (cm);
     }

@@ -141,9 +141,8 @@ struct _UmkPeer
   gboolean closed;
   guint8 hdr[24];
   size_t hdr_pos;
-  guint8 *data;
-  size_t data_len;
-  size_t data_pos;
+  GByteArray *data; /* the payload so far; NULL while reading a header */
+  size_t data_len;  /* the payload's announced length */
   int listen_index; /* which listener accepted it, -1 */
 };
 
@@ -155,6 +154,17 @@ static inline gboolean
 umk_peer_disconnecting (UmkPeer *peer)
 {
   return g_atomic_int_get (&peer->disconnect) != 0;
+}
+
+/* Whether the peer's send queue is over -maxsendbuffer (it does not read
+ * what we send): serving more to it waits. */
+static inline gboolean
+umk_peer_send_paused (UmkPeer *peer)
+{
+  g_mutex_lock (&peer->lock);
+  gboolean paused = peer->pause_send;
+  g_mutex_unlock (&peer->lock);
+  return paused;
 }
 
 /* What the protocol logic provides (node/net-processing.c). */
