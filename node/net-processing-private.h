@@ -117,6 +117,8 @@ typedef struct
   GArray *blocks_to_announce; /* UmkUint256 */
   int64_t last_block_time;
 
+  GArray *getdata_queue; /* UmkInv: requests not served yet (send queue full) */
+
   /* transactions to it */
   GHashTable *known_inv;          /* UmkUint256 * set: what it has or we told it */
   GHashTable *tx_to_send;         /* UmkUint256 * (txid or wtxid, as it relays) */

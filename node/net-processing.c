@@ -145,6 +145,7 @@ state_new (UmkPeerManager *pm, UmkPeer *peer)
   st->min_ping_us = G_MAXINT64;
   st->fee_filter = 0;
   g_queue_init (&st->in_flight);
+  st->getdata_queue = g_array_new (FALSE, FALSE, sizeof (UmkInv));
   st->blocks_to_announce = g_array_new (FALSE, FALSE, sizeof (UmkUint256));
   st->known_inv = g_hash_table_new_full (uint256_hash, uint256_equal, g_free, NULL);
   st->tx_to_send = g_hash_table_new_full (uint256_hash, uint256_equal, g_free, NULL);
@@ -171,6 +172,7 @@ state_free (PeerState *st)
 {
   g_free (st->subver);
   g_queue_clear_full (&st->in_flight, g_free);
+  g_array_unref (st->getdata_queue);
   g_array_unref (st->blocks_to_announce);
   g_hash_table_unref (st->known_inv);
   g_hash_table_unref (st->tx_to_send);
@@ -576,38 +578,46 @@ read_inv (UmkPeerManager *pm, PeerState *st, GBytes *payload, const char *what)
   return NULL;
 }
 
+/* Serves queued getdata requests while the peer reads what we send (Core's
+ * ProcessGetData): a request for many blocks does not fill our memory with
+ * a slow peer's send queue; the rest waits for the next rounds. */
 static void
-on_getdata (UmkPeerManager *pm, PeerState *st, GBytes *payload)
+process_getdata (UmkPeerManager *pm, PeerState *st)
 {
-  g_autoptr (GArray) invs = read_inv (pm, st, payload, "getdata");
-  if (invs == NULL)
-    return;
   g_autoptr (GArray) missing = g_array_new (FALSE, FALSE, sizeof (UmkInv));
-  for (guint i = 0; i < invs->len && !umk_peer_disconnecting (st->peer); i++)
+  guint done = 0;
+  for (; done < st->getdata_queue->len && !umk_peer_disconnecting (st->peer); done++)
     {
-      UmkInv *inv = &g_array_index (invs, UmkInv, i);
+      if (umk_peer_send_paused (st->peer))
+        break;
+      UmkInv *inv = &g_array_index (st->getdata_queue, UmkInv, done);
       uint32_t type = inv->type & UMK_INV_TYPE_MASK;
-      gboolean found = FALSE;
       if (type == UMK_INV_TX || type == UMK_INV_WTX)
-        found = relay_serve_tx (pm, st, inv);
+        {
+          if (!relay_serve_tx (pm, st, inv))
+            g_array_append_val (missing, *inv);
+        }
       else if (type == UMK_INV_BLOCK || type == UMK_INV_FILTERED_BLOCK
                || type == UMK_INV_CMPCT_BLOCK)
-        {
-          found = sync_serve_block (pm, st, inv);
-          if (!found)
-            continue; /* Core does not answer notfound for blocks */
-        }
-      else
-        continue;
-      if (!found)
-        g_array_append_val (missing, *inv);
+        (void) sync_serve_block (pm, st, inv); /* Core sends no notfound for blocks */
     }
+  g_array_remove_range (st->getdata_queue, 0, done);
   if (missing->len > 0)
     {
       g_autoptr (GByteArray) w = g_byte_array_new ();
       umk_inv_msg_write (w, (UmkInv *) missing->data, missing->len);
       push (pm, st->peer, UMK_MSG_NOTFOUND, w);
     }
+}
+
+static void
+on_getdata (UmkPeerManager *pm, PeerState *st, GBytes *payload)
+{
+  g_autoptr (GArray) invs = read_inv (pm, st, payload, "getdata");
+  if (invs == NULL)
+    return;
+  g_array_append_vals (st->getdata_queue, invs->data, invs->len);
+  process_getdata (pm, st);
 }
 
 static void
@@ -764,6 +774,15 @@ ev_process_messages (gpointer user, UmkPeer *peer)
   PeerState *st = peer_state (pm, peer);
   if (!peer->inbound && !st->sent_version)
     push_version (pm, st);
+  /* Requests we could not serve yet come before anything new (Core). */
+  if (st->getdata_queue->len > 0)
+    {
+      process_getdata (pm, st);
+      /* More to do unless the peer is not reading: then the write that
+       * drains its queue wakes the handler. */
+      if (st->getdata_queue->len > 0)
+        return !umk_peer_send_paused (peer);
+    }
   /* Orphans whose parents arrived go first, one per round (Core). */
   gboolean more = relay_process_orphan (pm);
   gboolean queued = FALSE;

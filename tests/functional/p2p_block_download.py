@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Initial block download from test peers: blocks come from several peers at
 once, a peer that holds back the download window is dropped and its blocks
-fetched elsewhere, a peer that never delivers is dropped after the block
+fetched elsewhere, blocks are served in order to a peer that reads slowly, a peer that never delivers is dropped after the block
 download timeout, and headers on a chain with less than -minimumchainwork go
 through Core's pre-sync (nothing stored until the peer has shown enough
 work, then downloaded again and stored).
@@ -20,7 +20,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import blocktools as bt  # noqa: E402
 import test_framework  # noqa: E402
-from peer import (PeerTestCase, block_payload, headers_payload, PeerDisconnected)  # noqa: E402
+from peer import (PeerTestCase, block_payload, headers_payload, inv_payload,  # noqa: E402
+                  PeerDisconnected)
 
 MSG_BLOCK = 2
 MSG_WITNESS_FLAG = 1 << 30
@@ -158,6 +159,26 @@ class BlockDownload(PeerTestCase):
         self.serve(good, blocks)
         good.send('headers', headers_payload(blocks))
         self.wait_until(lambda: node.getblockcount() == 20, timeout=60)
+
+
+class ServeBlocks(PeerTestCase):
+    # A 1 kB send buffer: serving waits for the peer to read after almost
+    # every block.
+    extra_args = [['-maxsendbuffer=1']]
+
+    def test_getdata_served_in_order_through_a_small_send_buffer(self):
+        node = self.nodes[0]
+        hashes = node.generatetoaddress(200, bt.segwit_address(0, bytes(20)))
+        peer = self.add_peer(node)
+        peer.send('getdata', inv_payload([(MSG_BLOCK | MSG_WITNESS_FLAG, h) for h in hashes]))
+        self.wait_until(lambda: peer.count('block') == 200, timeout=60)
+        self.assertEqual([m.data.hash for m in peer.messages('block')], hashes)
+        # A request the node cannot answer: notfound for a transaction, nothing for a block.
+        peer.send('getdata', inv_payload([(1, bytes(32)), (MSG_BLOCK, bytes(32))]))
+        notfound = peer.wait_for('notfound')
+        self.assertEqual(notfound.data, [(1, bytes(32))])
+        peer.sync_with_ping()
+        self.assertEqual(peer.count('block'), 200)
 
 
 class HeadersPresync(PeerTestCase):
