@@ -3,6 +3,7 @@
 
 #include "cli/cli-rpc.h"
 
+#include "common/netaddress.h"
 #include "common/rpc-convert.h"
 #include "cli/cli-http.h"
 
@@ -89,60 +90,6 @@ cli_default_handler (void)
 
 /* ---- Where and how to connect ------------------------------------------ */
 
-/* std::from_chars into a uint16_t: decimal digits only, the whole text. */
-static gboolean
-parse_port (const char *s, gsize len, guint16 *out)
-{
-  if (len == 0)
-    return FALSE;
-  guint value = 0;
-  for (gsize i = 0; i < len; i++)
-    {
-      if (s[i] < '0' || s[i] > '9')
-        return FALSE;
-      value = value * 10 + (guint) (s[i] - '0');
-      if (value > G_MAXUINT16)
-        return FALSE;
-    }
-  *out = (guint16) value;
-  return TRUE;
-}
-
-/* Core's SplitHostPort: "host", "host:port", "[v6]:port", "[v6]" or a bare
- * IPv6 address. *port stays 0 without a port. Returns: FALSE when a port is
- * there but is not 1..65535. */
-static gboolean
-split_host_port (const char *in, guint16 *port, char **host)
-{
-  gsize len = strlen (in);
-  const char *colon = strrchr (in, ':');
-  gboolean valid = FALSE;
-  gboolean bracketed = colon != NULL && in[0] == '[' && colon > in && colon[-1] == ']';
-  gboolean multi_colon = FALSE;
-  if (colon != NULL && colon != in)
-    for (const char *c = in; c < colon; c++)
-      if (*c == ':')
-        multi_colon = TRUE;
-  if (colon != NULL && (colon == in || bracketed || !multi_colon))
-    {
-      guint16 n;
-      if (parse_port (colon + 1, strlen (colon + 1), &n))
-        {
-          len = (gsize) (colon - in);
-          *port = n;
-          valid = n != 0;
-        }
-    }
-  else
-    valid = TRUE;
-
-  if (len > 0 && in[0] == '[' && in[len - 1] == ']')
-    *host = g_strndup (in + 1, len - 2);
-  else
-    *host = g_strndup (in, len);
-  return valid;
-}
-
 /* Reads the cookie's first line into *user_pass. Returns: FALSE when the
  * cookie file cannot be read; TRUE with nothing read under -norpccookiefile. */
 static gboolean
@@ -187,7 +134,7 @@ call_once (UmkArgs *args, CliHandler *handler, const char *method, const char *c
   g_autofree char *rpcconnect = umk_args_get (args, "-rpcconnect", DEFAULT_RPCCONNECT);
   g_autofree char *host = NULL;
   guint16 rpcconnect_port = 0;
-  if (!split_host_port (rpcconnect, &rpcconnect_port, &host))
+  if (!umk_split_host_port (rpcconnect, &rpcconnect_port, &host))
     {
       g_set_error (error, CLI_ERROR, CLI_ERROR_FAILED, "Invalid port provided in -rpcconnect: %s",
                    rpcconnect);
@@ -199,7 +146,7 @@ call_once (UmkArgs *args, CliHandler *handler, const char *method, const char *c
   if (rpcport != NULL)
     {
       guint16 n = 0;
-      if (!parse_port (rpcport, strlen (rpcport), &n) || n == 0)
+      if (!umk_parse_port (rpcport, strlen (rpcport), &n) || n == 0)
         {
           g_set_error (error, CLI_ERROR, CLI_ERROR_FAILED, "Invalid port provided in -rpcport: %s",
                        rpcport);

@@ -1128,9 +1128,8 @@ umk_service_init (UmkService *s)
   s->port = 0;
 }
 
-/* Core's ToIntegral<uint16_t>: decimal digits only, the whole string. */
-static bool
-parse_u16 (const char *s, size_t len, uint16_t *out)
+bool
+umk_parse_port (const char *s, size_t len, uint16_t *out)
 {
   if (len == 0)
     return false;
@@ -1161,7 +1160,7 @@ umk_split_host_port (const char *in, uint16_t *port, char **host)
       if (pos == 0 || bracketed || !multi_colon)
         {
           uint16_t n;
-          if (parse_u16 (colon + 1, len - pos - 1, &n))
+          if (umk_parse_port (colon + 1, len - pos - 1, &n))
             {
               len = pos;
               *port = n;
@@ -1699,7 +1698,7 @@ umk_subnet_parse_full (const char *text, bool cjdns_reachable, UmkSubNet *out)
   /* Core's ToIntegral<uint8_t>: digits only, at most 255; anything else is
    * read as a netmask address. */
   uint16_t bits;
-  if (parse_u16 (mask_text, mask_len, &bits) && bits <= 255)
+  if (umk_parse_port (mask_text, mask_len, &bits) && bits <= 255)
     umk_subnet_from_cidr (&s.addr, (uint8_t) bits, out);
   else
     {

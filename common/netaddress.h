@@ -189,6 +189,9 @@ gboolean umk_netaddr_equal_func (gconstpointer a, gconstpointer b);
 
 /* Sets "[::]:0". */
 void umk_service_init (UmkService *s);
+/* Core's ToIntegral<uint16_t> for a port: decimal digits only, the whole of
+ * s[0..len), at most 65535 (0 included). */
+bool umk_parse_port (const char *s, size_t len, uint16_t *out);
 /* Core's SplitHostPort: splits "host:port", "[v6]:port", "[v6]" or a bare host.
  * host is newly allocated (brackets removed); *port is set only when a port
  * number was found. Returns: false when a port was given but is not a number
