@@ -388,6 +388,29 @@ accept_headers (UmkPeerManager *pm, PeerState *st, const UmkBlockHeader *headers
   umk_chainstate_unlock (cs);
 }
 
+/* Feeds one headers message to the peer's pre-sync, asks for the next
+ * batch when it wants one, and ends the sync when it is over. Returns: the
+ * headers it released to be stored, or NULL for none. */
+static GArray *
+presync_step (UmkPeerManager *pm, PeerState *st, const UmkBlockHeader *h, size_t n, gboolean full)
+{
+  UmkHeadersSyncResult r;
+  umk_headers_sync_process (st->presync, h, n, full, &r);
+  if (r.request_more)
+    {
+      g_autoptr (GArray) locator = umk_headers_sync_next_locator (st->presync);
+      st->last_getheaders_us = 0;
+      (void) maybe_send_getheaders (pm, st, locator);
+    }
+  if (umk_headers_sync_phase (st->presync) == UMK_HEADERS_SYNC_FINAL)
+    g_clear_pointer (&st->presync, umk_headers_sync_free);
+  GArray *released = g_steal_pointer (&r.pow_validated_headers);
+  umk_headers_sync_result_clear (&r);
+  if (released != NULL && released->len == 0)
+    g_clear_pointer (&released, g_array_unref);
+  return released;
+}
+
 void
 sync_on_headers (UmkPeerManager *pm, PeerState *st, GBytes *payload)
 {
@@ -437,19 +460,8 @@ sync_on_headers (UmkPeerManager *pm, PeerState *st, GBytes *payload)
   g_autoptr (GArray) released = NULL;
   if (st->presync != NULL)
     {
-      UmkHeadersSyncResult r;
-      umk_headers_sync_process (st->presync, h, n, full, &r);
-      if (r.request_more)
-        {
-          g_autoptr (GArray) locator = umk_headers_sync_next_locator (st->presync);
-          st->last_getheaders_us = 0;
-          (void) maybe_send_getheaders (pm, st, locator);
-        }
-      if (umk_headers_sync_phase (st->presync) == UMK_HEADERS_SYNC_FINAL)
-        g_clear_pointer (&st->presync, umk_headers_sync_free);
-      released = g_steal_pointer (&r.pow_validated_headers);
-      umk_headers_sync_result_clear (&r);
-      if (released == NULL || released->len == 0)
+      released = presync_step (pm, st, h, n, full);
+      if (released == NULL)
         return;
       h = (const UmkBlockHeader *) released->data;
       n = released->len;
@@ -491,17 +503,9 @@ sync_on_headers (UmkPeerManager *pm, PeerState *st, GBytes *payload)
               st->presync = umk_headers_sync_new_at (st->peer->id, params, chain_start, &threshold,
                                                      pm_now_us (pm) / G_USEC_PER_SEC);
               umk_chainstate_unlock (cs);
-              UmkHeadersSyncResult r;
-              umk_headers_sync_process (st->presync, h, n, full, &r);
-              if (r.request_more)
-                {
-                  g_autoptr (GArray) locator = umk_headers_sync_next_locator (st->presync);
-                  st->last_getheaders_us = 0;
-                  (void) maybe_send_getheaders (pm, st, locator);
-                }
-              if (umk_headers_sync_phase (st->presync) == UMK_HEADERS_SYNC_FINAL)
-                g_clear_pointer (&st->presync, umk_headers_sync_free);
-              umk_headers_sync_result_clear (&r);
+              /* The first message cannot release anything: with enough
+               * work it would not have needed a pre-sync. */
+              g_autoptr (GArray) none = presync_step (pm, st, h, n, full);
               return;
             }
           UMK_LOG_DEBUG (UMK_LOG_NET,
