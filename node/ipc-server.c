@@ -209,7 +209,8 @@ on_connection_closed (GDBusConnection *connection, gboolean remote_peer_vanished
 }
 
 static Conn *
-add_connection (UmkIpcServer *self, GDBusConnection *connection, const char *label)
+add_connection (UmkIpcServer *self, GDBusConnection *connection, const char *label,
+                gboolean is_parent)
 {
   g_autoptr (GError) error = NULL;
   if (!g_dbus_interface_skeleton_export (umk_ipc_node1_get_skeleton (self->node1), connection,
@@ -221,6 +222,7 @@ add_connection (UmkIpcServer *self, GDBusConnection *connection, const char *lab
   c->self = self;
   c->connection = g_object_ref (connection);
   c->label = g_strdup (label);
+  c->is_parent = is_parent;
   c->closed_handler = g_signal_connect (connection, "closed", G_CALLBACK (on_connection_closed), c);
   g_ptr_array_add (self->connections, c);
   /* A peer that went away before we got here sends no "closed" any more. */
@@ -237,7 +239,7 @@ umk_ipc_server_add_connection (UmkIpcServer *self, GDBusConnection *connection, 
 {
   g_return_if_fail (UMK_IS_IPC_SERVER (self));
   g_return_if_fail (G_IS_DBUS_CONNECTION (connection));
-  add_connection (self, connection, label != NULL ? label : "peer");
+  add_connection (self, connection, label != NULL ? label : "peer", FALSE);
 }
 
 /* `gdbus call --address …` of GLib 2.74 takes every address for a message
@@ -290,7 +292,7 @@ on_new_connection (GDBusServer *server, GDBusConnection *connection, gpointer us
    * GDBusServer made. */
   umk_ipc_watch_connection (connection, label);
   answer_hello (self, connection);
-  (void) add_connection (self, connection, label);
+  (void) add_connection (self, connection, label, FALSE);
   return TRUE; /* GDBus starts its message processing */
 }
 
@@ -596,17 +598,12 @@ connect_parent (UmkIpcServer *self, GError **error)
       g_error_free (local);
       return FALSE;
     }
-  Conn *c = add_connection (self, connection, "umkoin-gui");
-  if (c != NULL)
-    c->is_parent = TRUE;
+  /* A parent that closed right after the handshake is noticed here or by
+   * the "closed" signal, whichever comes first: either way the node logs it
+   * and stops once start-up is done, with success (it was asked to go). */
+  (void) add_connection (self, connection, "umkoin-gui", TRUE);
   g_dbus_connection_start_message_processing (connection);
   g_object_unref (connection);
-  if (c == NULL)
-    {
-      g_set_error (error, UMK_ERROR, UMK_ERROR_FAILED,
-                   "The IPC connection on -ipcfd=%d closed during start-up", fd);
-      return FALSE;
-    }
   UMK_LOG_DEBUG (UMK_LOG_IPC, "IPC: connected on -ipcfd=%d", fd);
   return TRUE;
 }
