@@ -306,6 +306,10 @@ relay_on_tx (UmkPeerManager *pm, PeerState *st, GBytes *payload)
       umk_connman_disconnect (pm->cm, st->peer, "transaction sent in violation of protocol");
       return;
     }
+  /* During initial download we cannot judge it; an unsolicited transaction
+   * is not misbehaviour either (Core). */
+  if (pm_ibd (pm))
+    return;
   g_autoptr (GError) error = NULL;
   UmkTx *tx = umk_tx_msg_read (payload, &error);
   if (tx == NULL)
