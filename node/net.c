@@ -183,9 +183,9 @@ receive_bytes (UmkPeer *peer, const guint8 *p, size_t n)
           n -= take;
           if (peer->hdr_pos < sizeof peer->hdr)
             break;
-          UmkMsgHeader h;
+          UmkMsgHeader *h = &peer->msg_header;
           UmkMsgHeaderStatus st
-              = umk_msg_header_parse (peer->hdr, cm->node->params->message_start, &h);
+              = umk_msg_header_parse (peer->hdr, cm->node->params->message_start, h);
           if (st == UMK_MSG_HEADER_BAD_MAGIC)
             {
               g_autofree char *magic = umk_hex_encode (peer->hdr, 4);
@@ -198,41 +198,40 @@ receive_bytes (UmkPeer *peer, const guint8 *p, size_t n)
             {
               UMK_LOG_DEBUG (UMK_LOG_NET,
                              "Header error: Size too large (%s, %u bytes), peer=%" G_GINT64_FORMAT,
-                             h.command, h.length, peer->id);
+                             h->command, h->length, peer->id);
               return FALSE;
             }
           /* A malformed command is dropped with its payload, as Core drops
            * a message with a bad checksum: the stream stays in step. */
+          peer->msg_bad_command = st == UMK_MSG_HEADER_BAD_COMMAND;
           /* The payload buffer grows as bytes arrive (at most 256 KiB
            * ahead), so headers that promise 4 MB cost nothing until the
            * bytes come (Core's fix of 2024). */
-          peer->data_len = h.length;
-          peer->data = g_byte_array_sized_new (MIN (h.length, RECV_AHEAD));
+          peer->data = g_byte_array_sized_new (MIN (h->length, RECV_AHEAD));
         }
-      size_t take = MIN (n, peer->data_len - peer->data->len);
+      const UmkMsgHeader *h = &peer->msg_header;
+      size_t take = MIN (n, h->length - peer->data->len);
       g_byte_array_append (peer->data, p, (guint) take);
       p += take;
       n -= take;
-      if (peer->data->len < peer->data_len)
+      if (peer->data->len < h->length)
         break;
 
       /* A whole message. */
-      UmkMsgHeader h;
-      UmkMsgHeaderStatus st = umk_msg_header_parse (peer->hdr, cm->node->params->message_start, &h);
-      size_t raw = UMK_MSG_HEADER_SIZE + peer->data_len;
+      size_t raw = UMK_MSG_HEADER_SIZE + h->length;
       gboolean reject = FALSE;
-      if (!umk_msg_checksum_ok (&h, peer->data->data, peer->data_len))
+      if (!umk_msg_checksum_ok (h, peer->data->data, h->length))
         {
           UMK_LOG_DEBUG (UMK_LOG_NET,
                          "Header error: Wrong checksum (%s, %zu bytes), peer=%" G_GINT64_FORMAT,
-                         h.command, peer->data_len, peer->id);
+                         h->command, (size_t) h->length, peer->id);
           reject = TRUE;
         }
-      else if (st == UMK_MSG_HEADER_BAD_COMMAND)
+      else if (peer->msg_bad_command)
         {
           UMK_LOG_DEBUG (UMK_LOG_NET,
                          "Header error: Invalid message type (%zu bytes), peer=%" G_GINT64_FORMAT,
-                         peer->data_len, peer->id);
+                         (size_t) h->length, peer->id);
           reject = TRUE;
         }
       g_mutex_lock (&peer->lock);
@@ -241,7 +240,7 @@ receive_bytes (UmkPeer *peer, const guint8 *p, size_t n)
       else
         {
           UmkNetMsg *msg = g_new0 (UmkNetMsg, 1);
-          g_strlcpy (msg->command, h.command, sizeof msg->command);
+          g_strlcpy (msg->command, h->command, sizeof msg->command);
           msg->payload = g_byte_array_free_to_bytes (g_steal_pointer (&peer->data));
           msg->time_us = umk_connman_now_us (cm);
           msg->raw_size = raw;
@@ -254,7 +253,6 @@ receive_bytes (UmkPeer *peer, const guint8 *p, size_t n)
       g_mutex_unlock (&peer->lock);
       g_clear_pointer (&peer->data, g_byte_array_unref);
       peer->hdr_pos = 0;
-      peer->data_len = 0;
       if (!reject)
         umk_connman_wake (cm);
     }

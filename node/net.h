@@ -24,6 +24,7 @@
 #pragma once
 
 #include "common/netaddress.h"
+#include "common/protocol.h"
 #include "node/addrman.h"
 #include "node/banman.h"
 #include "node/node.h"
@@ -141,9 +142,10 @@ struct _UmkPeer
   gboolean closed;
   guint8 hdr[24];
   size_t hdr_pos;
-  GByteArray *data; /* the payload so far; NULL while reading a header */
-  size_t data_len;  /* the payload's announced length */
-  int listen_index; /* which listener accepted it, -1 */
+  UmkMsgHeader msg_header;  /* of the message being read, parsed once */
+  gboolean msg_bad_command; /* its command is malformed: drop it when whole */
+  GByteArray *data;         /* its payload so far; NULL while reading a header */
+  int listen_index;         /* which listener accepted it, -1 */
 };
 
 UmkPeer *umk_peer_ref (UmkPeer *peer);
