@@ -812,23 +812,29 @@ umk_chainstate_set_mocktime (UmkChainstate *cs, gint64 t)
 gboolean
 umk_chainstate_is_initial_block_download (UmkChainstate *cs)
 {
-  if (cs->ibd_latched_off)
+  /* The latch is one-way: once off, no lock is needed to know it. The tip
+   * is read under the lock, as the P2P handler asks from its own thread. */
+  if (g_atomic_int_get (&cs->ibd_latched_off))
     return FALSE;
-  if (g_atomic_int_get (&cs->importing) || g_atomic_int_get (&cs->reindexing))
-    return TRUE;
+  gboolean ibd = TRUE;
+  umk_chainstate_lock (cs);
   UmkBlockIndex *tip = umk_active_chain_tip (&cs->chain);
-  if (tip == NULL)
-    return TRUE;
+  if (g_atomic_int_get (&cs->importing) || g_atomic_int_get (&cs->reindexing) || tip == NULL)
+    goto out;
   UmkArith256 min_work;
   umk_arith256_from_uint256 (&min_work, &cs->opts.minimum_chain_work);
   if (umk_arith256_cmp (&tip->chain_work, &min_work) < 0)
-    return TRUE;
+    goto out;
   gint64 max_age = cs->opts.max_tip_age > 0 ? cs->opts.max_tip_age : 24 * 60 * 60;
   if ((gint64) tip->time < umk_chainstate_now (cs) - max_age)
-    return TRUE;
-  g_message ("Leaving InitialBlockDownload (latching to false)");
-  cs->ibd_latched_off = TRUE;
-  return FALSE;
+    goto out;
+  if (!g_atomic_int_get (&cs->ibd_latched_off))
+    g_message ("Leaving InitialBlockDownload (latching to false)");
+  g_atomic_int_set (&cs->ibd_latched_off, TRUE);
+  ibd = FALSE;
+out:
+  umk_chainstate_unlock (cs);
+  return ibd;
 }
 
 gboolean
