@@ -58,3 +58,12 @@ void umk_connman_opener_start (UmkConnman *cm);
 void umk_connman_opener_stop (UmkConnman *cm);
 /* The whitelist's permissions for an inbound address. */
 guint32 umk_connman_whitelist_perms (UmkConnman *cm, const UmkNetAddr *addr);
+/* Keyed hash of a netgroup, for eviction and diversity (Core's
+ * CalculateKeyedNetGroup). */
+uint64_t umk_connman_netgroup_key (UmkConnman *cm, const UmkNetAddr *addr);
+/* Parses "[perm,perm…@]rest" (-whitebind, -whitelist): *flags gets the
+ * permissions (Core's defaults "noban,mempool,download,relay" with none
+ * given, marked implicit), *rest points into text after the '@'.
+ * Returns: FALSE with Core's message for an unknown permission. */
+gboolean umk_net_permissions_parse (const char *text, guint32 *flags, const char **rest,
+                                    GError **error);

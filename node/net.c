@@ -311,7 +311,7 @@ start_read (UmkPeer *peer)
   gboolean paused = peer->pause_recv;
   g_mutex_unlock (&peer->lock);
   if (paused)
-    return; /* resumed by umk_connman_resume_receive */
+    return; /* resumed by resume_receive */
   peer->reading = TRUE;
   GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (peer->conn));
   g_input_stream_read_async (in, peer->rbuf, READ_CHUNK, G_PRIORITY_DEFAULT, peer->cancel, on_read,
@@ -325,8 +325,8 @@ resume_read_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-void
-umk_connman_resume_receive (UmkConnman *cm, UmkPeer *peer)
+static void
+resume_receive (UmkConnman *cm, UmkPeer *peer)
 {
   g_main_context_invoke_full (cm->context, G_PRIORITY_DEFAULT, resume_read_cb, umk_peer_ref (peer),
                               (GDestroyNotify) umk_peer_unref);
@@ -351,7 +351,7 @@ umk_connman_pop_message (UmkConnman *cm, UmkPeer *peer, gboolean *more)
   *more = !peer->pause_send && !g_queue_is_empty (&peer->recv_queue);
   g_mutex_unlock (&peer->lock);
   if (resume)
-    umk_connman_resume_receive (cm, peer);
+    resume_receive (cm, peer);
   return msg;
 }
 
@@ -508,33 +508,35 @@ umk_connman_find_peer (UmkConnman *cm, int64_t id)
   return found;
 }
 
+/* Core's DisconnectNode by name or id: the first peer with exactly this
+ * name (as connected: "ip:port" as dialled, or the remote end of an inbound
+ * connection) or id, also one already on its way out. */
+static gboolean
+disconnect_first (UmkConnman *cm, const char *name, int64_t id, const char *reason)
+{
+  g_autoptr (GPtrArray) peers = umk_connman_peers (cm);
+  for (guint i = 0; i < peers->len; i++)
+    {
+      UmkPeer *p = peers->pdata[i];
+      if (name != NULL ? g_strcmp0 (p->addr_name, name) == 0 : p->id == id)
+        {
+          umk_connman_disconnect (cm, p, reason);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 gboolean
 umk_connman_disconnect_id (UmkConnman *cm, int64_t id)
 {
-  g_autoptr (UmkPeer) peer = umk_connman_find_peer (cm, id);
-  if (peer == NULL)
-    return FALSE;
-  umk_connman_disconnect (cm, peer, "disconnectnode");
-  return TRUE;
+  return disconnect_first (cm, NULL, id, "disconnect by id");
 }
 
 gboolean
 umk_connman_disconnect_address (UmkConnman *cm, const char *addr)
 {
-  /* Core's FindNode by name: the peer's name as connected ("ip:port" as
-   * dialled, or the remote end of an inbound connection), exactly. */
-  gboolean found = FALSE;
-  g_autoptr (GPtrArray) peers = umk_connman_peers (cm);
-  for (guint i = 0; i < peers->len && !found; i++)
-    {
-      UmkPeer *p = peers->pdata[i];
-      if (!umk_peer_disconnecting (p) && g_strcmp0 (p->addr_name, addr) == 0)
-        {
-          umk_connman_disconnect (cm, p, "disconnectnode");
-          found = TRUE;
-        }
-    }
-  return found;
+  return disconnect_first (cm, addr, 0, "disconnect by address match");
 }
 
 void
@@ -1021,12 +1023,6 @@ umk_connman_free (UmkConnman *cm)
   g_mutex_clear (&cm->wake_lock);
   g_cond_clear (&cm->wake_cond);
   g_free (cm);
-}
-
-UmkNode *
-umk_connman_node (UmkConnman *cm)
-{
-  return cm->node;
 }
 
 UmkAddrMan *

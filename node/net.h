@@ -69,12 +69,6 @@ umk_perm_has (guint32 flags, UmkNetPermissions f)
   return (flags & (guint32) f) == (guint32) f;
 }
 
-/* Parses "[perm,perm…@]rest" (-whitebind, -whitelist): *flags gets the
- * permissions (Core's defaults "noban,mempool,download,relay" with none
- * given, marked implicit), *rest points into text after the '@'.
- * Returns: FALSE with Core's message for an unknown permission. */
-gboolean umk_net_permissions_parse (const char *text, guint32 *flags, const char **rest,
-                                    GError **error);
 /* getpeerinfo's "permissions" names of flags (without "implicit"). */
 GPtrArray *umk_net_permissions_names (guint32 flags);
 
@@ -225,7 +219,6 @@ gboolean umk_connman_start (UmkConnman *cm, const UmkNetEvents *events, GError *
 void umk_connman_stop (UmkConnman *cm);
 void umk_connman_free (UmkConnman *cm);
 
-UmkNode *umk_connman_node (UmkConnman *cm);
 UmkAddrMan *umk_connman_addrman (UmkConnman *cm);
 UmkBanMan *umk_connman_banman (UmkConnman *cm);
 uint64_t umk_connman_local_services (UmkConnman *cm);
@@ -246,8 +239,8 @@ void umk_connman_wake (UmkConnman *cm);
 /* The connected peers, referenced (free with g_ptr_array_unref). */
 GPtrArray *umk_connman_peers (UmkConnman *cm);
 UmkPeer *umk_connman_find_peer (UmkConnman *cm, int64_t id);
-/* Disconnects peers at addr (an "ip:port" or an address without port
- * matching any port). Returns: whether one was found. */
+/* disconnectnode: the first peer named exactly addr ("ip:port" as
+ * connected), or with this id. Returns: whether one was found. */
 gboolean umk_connman_disconnect_address (UmkConnman *cm, const char *addr);
 gboolean umk_connman_disconnect_id (UmkConnman *cm, int64_t id);
 /* Disconnects every peer in subnet (after setban). */
@@ -274,11 +267,6 @@ GPtrArray *umk_connman_added_nodes (UmkConnman *cm);
 /* addnode onetry / addconnection: opens one connection now (main loop). */
 void umk_connman_open_once (UmkConnman *cm, const char *node, UmkConnType type);
 
-/* Reading from a peer stopped when its receive queue passed
- * -maxreceivebuffer; this starts it again (any thread; the read starts on
- * the main loop). */
-void umk_connman_resume_receive (UmkConnman *cm, UmkPeer *peer);
-
 /* Core's "now" for the network, microseconds: the mock time (setmocktime)
  * when set, so that tests can move pings and timeouts along. */
 gint64 umk_connman_now_us (UmkConnman *cm);
@@ -286,7 +274,3 @@ gint64 umk_connman_now_us (UmkConnman *cm);
 /* Whether a peer is older than -peertimeout, so that it may be dropped for
  * silence (Core's RunInactivityChecks). */
 gboolean umk_connman_inactivity_checks_due (UmkConnman *cm, UmkPeer *peer, int64_t now);
-
-/* Keyed hash of a netgroup, for eviction and diversity (Core's
- * CalculateKeyedNetGroup). */
-uint64_t umk_connman_netgroup_key (UmkConnman *cm, const UmkNetAddr *addr);

@@ -537,24 +537,14 @@ rpc_disconnectnode (UmkRpcCall *call, UmkJsonWriter *w, GError **error)
                          "Only one of address and nodeid should be provided.");
       return FALSE;
     }
-  /* Like Core: the first peer with exactly this name ("ip:port" as it was
-   * connected) or this id, even one already on its way out. */
-  UmkPeer *found = NULL;
-  g_autoptr (GPtrArray) peers = umk_connman_peers (cm);
-  for (guint i = 0; i < peers->len && found == NULL; i++)
-    {
-      UmkPeer *peer = peers->pdata[i];
-      if (by_address ? g_strcmp0 (peer->addr_name, address) == 0 : peer->id == id)
-        found = peer;
-    }
-  if (found == NULL)
+  gboolean found = by_address ? umk_connman_disconnect_address (cm, address)
+                              : umk_connman_disconnect_id (cm, id);
+  if (!found)
     {
       umk_rpc_set_error (error, UMK_RPC_CLIENT_NODE_NOT_CONNECTED,
                          "Node not found in connected nodes");
       return FALSE;
     }
-  umk_connman_disconnect (cm, found,
-                          by_address ? "disconnect by address match" : "disconnect by id");
   umk_json_writer_null (w);
   return TRUE;
 }
