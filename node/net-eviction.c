@@ -14,17 +14,9 @@
 
 #include "node/net-eviction.h"
 
-#include <string.h>
+#include "common/netaddress.h"
 
-/* UmkNetwork values (common/netaddress.h); repeated so this file depends on
- * nothing but GLib. */
-enum
-{
-  NET_ONION = 3,
-  NET_I2P = 4,
-  NET_CJDNS = 5,
-  NET_MAX = 7,
-};
+#include <string.h>
 
 /* How many peers each fixed rule protects (Core's numbers). */
 #define PROTECT_BY_NETGROUP      4
@@ -130,7 +122,7 @@ is_block_relay_only (const UmkEvictionCandidate *c, const NetRule *rule)
 
 /* Peers outside the rule's network (or, for localhost, non-local peers) first,
  * then by uptime within each part. The localhost rule still compares the
- * network against NET_MAX, as Core does, which no real peer has. */
+ * network against UMK_NET_MAX, as Core does, which no real peer has. */
 static int
 cmp_network_time (const UmkEvictionCandidate *a, const UmkEvictionCandidate *b, const NetRule *rule)
 {
@@ -245,10 +237,10 @@ umk_eviction_protect_by_ratio (UmkEvictionCandidate *candidates, size_t *n)
   /* The array order breaks ties between networks with equal counts, and the
    * sort below is stable so that it does. */
   Disadvantaged nets[N_DISADVANTAGED_NETWORKS] = {
-    { { false, NET_CJDNS }, 0 },
-    { { false, NET_I2P }, 0 },
-    { { true, NET_MAX }, 0 },
-    { { false, NET_ONION }, 0 },
+    { { false, UMK_NET_CJDNS }, 0 },
+    { { false, UMK_NET_I2P }, 0 },
+    { { true, UMK_NET_MAX }, 0 },
+    { { false, UMK_NET_ONION }, 0 },
   };
   for (size_t i = 0; i < N_DISADVANTAGED_NETWORKS; i++)
     for (size_t j = 0; j < *n; j++)

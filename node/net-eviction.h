@@ -31,8 +31,7 @@ typedef struct
   uint64_t keyed_netgroup;
   bool prefer_evict;
   bool is_local;
-  int network; /* values of common/netaddress.h's UmkNetwork: 0 unroutable, 1 ipv4, 2 ipv6, 3 onion,
-                  4 i2p, 5 cjdns, 6 internal, 7 max */
+  int network; /* a UmkNetwork (common/netaddress.h) */
   bool noban;
   bool inbound; /* false: outbound of any type (protected) */
 } UmkEvictionCandidate;

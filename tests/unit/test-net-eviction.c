@@ -10,20 +10,10 @@
  */
 #include "config.h"
 
+#include "common/netaddress.h"
 #include "node/net-eviction.h"
 
 #include <string.h>
-
-enum
-{
-  NET_UNROUTABLE,
-  NET_IPV4,
-  NET_IPV6,
-  NET_ONION,
-  NET_I2P,
-  NET_CJDNS,
-  NET_INTERNAL,
-};
 
 /* Candidate ids in a scenario are below 32: sets of them are bit masks. */
 #define B(x)         (UINT32_C (1) << (x))
@@ -48,7 +38,7 @@ random_candidates (GRand *rand, size_t n)
       .keyed_netgroup = (uint64_t) g_rand_int_range (rand, 0, 100),
       .prefer_evict = g_rand_boolean (rand),
       .is_local = g_rand_boolean (rand),
-      .network = g_rand_int_range (rand, NET_UNROUTABLE, NET_INTERNAL + 1),
+      .network = g_rand_int_range (rand, UMK_NET_UNROUTABLE, UMK_NET_INTERNAL + 1),
       .noban = false,
       .inbound = true,
     };
@@ -87,76 +77,77 @@ typedef struct
 } RatioCase;
 
 static const RatioCase ratio_cases[] = {
-  { "uptime, oldest protected", 12, TIME_ID, NET_IPV4, 0, 0, 0, 0, R (0, 5), R (6, 11) },
-  { "uptime, other direction", 12, TIME_REVERSE, NET_IPV6, 0, 0, 0, 0, R (6, 11), R (0, 5) },
+  { "uptime, oldest protected", 12, TIME_ID, UMK_NET_IPV4, 0, 0, 0, 0, R (0, 5), R (6, 11) },
+  { "uptime, other direction", 12, TIME_REVERSE, UMK_NET_IPV6, 0, 0, 0, 0, R (6, 11), R (0, 5) },
   /* one network */
-  { "3 onion of 12", 12, TIME_RANDOM, NET_IPV4, 0, B (3) | B (8) | B (9), 0, 0,
+  { "3 onion of 12", 12, TIME_RANDOM, UMK_NET_IPV4, 0, B (3) | B (8) | B (9), 0, 0,
     B (3) | B (8) | B (9), 0 },
-  { "5 onion of 12 by uptime", 12, TIME_ID, NET_IPV6, 0, B (3) | R (8, 11), 0, 0,
+  { "5 onion of 12 by uptime", 12, TIME_ID, UMK_NET_IPV6, 0, B (3) | R (8, 11), 0, 0,
     R (0, 3) | B (8) | B (9), R (4, 7) | B (10) | B (11) },
-  { "3 localhost of 12", 12, TIME_RANDOM, NET_IPV4, B (1) | B (9) | B (11), 0, 0, 0,
+  { "3 localhost of 12", 12, TIME_RANDOM, UMK_NET_IPV4, B (1) | B (9) | B (11), 0, 0, 0,
     B (1) | B (9) | B (11), 0 },
-  { "5 localhost of 12 by uptime", 12, TIME_ID, NET_IPV6, R (7, 11), 0, 0, 0, R (0, 2) | R (7, 9),
-    R (3, 6) | B (10) | B (11) },
-  { "3 I2P of 12", 12, TIME_RANDOM, NET_IPV4, 0, 0, B (2) | B (7) | B (10), 0,
+  { "5 localhost of 12 by uptime", 12, TIME_ID, UMK_NET_IPV6, R (7, 11), 0, 0, 0,
+    R (0, 2) | R (7, 9), R (3, 6) | B (10) | B (11) },
+  { "3 I2P of 12", 12, TIME_RANDOM, UMK_NET_IPV4, 0, 0, B (2) | B (7) | B (10), 0,
     B (2) | B (7) | B (10), 0 },
-  { "4 I2P of 12 by uptime", 12, TIME_ID, NET_IPV6, 0, 0, B (4) | R (9, 11), 0,
+  { "4 I2P of 12 by uptime", 12, TIME_ID, UMK_NET_IPV6, 0, 0, B (4) | R (9, 11), 0,
     R (0, 2) | B (4) | B (9) | B (10), B (3) | R (5, 8) | B (11) },
-  { "3 CJDNS of 12", 12, TIME_RANDOM, NET_IPV4, 0, 0, 0, B (2) | B (7) | B (10),
+  { "3 CJDNS of 12", 12, TIME_RANDOM, UMK_NET_IPV4, 0, 0, 0, B (2) | B (7) | B (10),
     B (2) | B (7) | B (10), 0 },
-  { "4 CJDNS of 12 by uptime", 12, TIME_ID, NET_IPV6, 0, 0, 0, B (4) | R (9, 11),
+  { "4 CJDNS of 12 by uptime", 12, TIME_ID, UMK_NET_IPV6, 0, 0, 0, B (4) | R (9, 11),
     R (0, 2) | B (4) | B (9) | B (10), B (3) | R (5, 8) | B (11) },
   /* two networks; "localhost" id 4 of 4 peers does not exist, as in Core */
-  { "localhost+onion of 4", 4, TIME_ID, NET_IPV4, B (4), B (3), 0, 0, B (0) | B (4),
+  { "localhost+onion of 4", 4, TIME_ID, UMK_NET_IPV4, B (4), B (3), 0, 0, B (0) | B (4),
     B (1) | B (2) },
-  { "localhost+onion of 7", 7, TIME_ID, NET_IPV4, B (6), B (5), 0, 0, B (0) | B (1) | B (6),
+  { "localhost+onion of 7", 7, TIME_ID, UMK_NET_IPV4, B (6), B (5), 0, 0, B (0) | B (1) | B (6),
     R (2, 5) },
-  { "localhost+onion of 8", 8, TIME_ID, NET_IPV4, B (6), B (5), 0, 0, R (0, 1) | R (5, 6),
+  { "localhost+onion of 8", 8, TIME_ID, UMK_NET_IPV4, B (6), B (5), 0, 0, R (0, 1) | R (5, 6),
     R (2, 4) | B (7) },
-  { "3 localhost, 3 onion of 12", 12, TIME_ID, NET_IPV6, B (6) | B (9) | B (11),
+  { "3 localhost, 3 onion of 12", 12, TIME_ID, UMK_NET_IPV6, B (6) | B (9) | B (11),
     B (7) | B (8) | B (10), 0, 0, R (0, 2) | B (6) | B (7) | B (9),
     R (3, 5) | B (8) | B (10) | B (11) },
-  { "4 localhost, 1 onion of 12", 12, TIME_ID, NET_IPV4, R (5, 8), B (10), 0, 0,
+  { "4 localhost, 1 onion of 12", 12, TIME_ID, UMK_NET_IPV4, R (5, 8), B (10), 0, 0,
     R (0, 2) | B (5) | B (6) | B (10), B (3) | B (4) | R (7, 9) | B (11) },
-  { "4 localhost, 2 onion of 16", 16, TIME_ID, NET_IPV6, B (6) | B (9) | B (11) | B (12),
+  { "4 localhost, 2 onion of 16", 16, TIME_ID, UMK_NET_IPV6, B (6) | B (9) | B (11) | B (12),
     B (8) | B (10), 0, 0, R (0, 3) | B (6) | R (8, 10), B (4) | B (5) | B (7) | R (11, 15) },
-  { "5 localhost, 1 onion of 16", 16, TIME_ID, NET_IPV4, R (11, 15), B (10), 0, 0,
+  { "5 localhost, 1 onion of 16", 16, TIME_ID, UMK_NET_IPV4, R (11, 15), B (10), 0, 0,
     R (0, 3) | R (10, 13), R (4, 9) | B (14) | B (15) },
-  { "1 localhost, 4 onion of 16", 16, TIME_ID, NET_IPV6, B (15), R (7, 10), 0, 0,
+  { "1 localhost, 4 onion of 16", 16, TIME_ID, UMK_NET_IPV6, B (15), R (7, 10), 0, 0,
     R (0, 3) | R (7, 9) | B (15), B (5) | B (6) | R (10, 14) },
-  { "2 onion, 4 I2P of 12", 12, TIME_ID, NET_IPV4, 0, B (8) | B (10),
+  { "2 onion, 4 I2P of 12", 12, TIME_ID, UMK_NET_IPV4, 0, B (8) | B (10),
     B (6) | B (9) | B (11) | B (12), 0, R (0, 2) | B (6) | B (8) | B (10),
     R (3, 5) | B (7) | B (9) | B (11) },
   /* three networks */
-  { "localhost+I2P+onion of 4", 4, TIME_ID, NET_IPV6, B (2), B (1), B (3), 0, B (0) | B (3),
+  { "localhost+I2P+onion of 4", 4, TIME_ID, UMK_NET_IPV6, B (2), B (1), B (3), 0, B (0) | B (3),
     B (1) | B (2) },
-  { "localhost+I2P+onion of 7", 7, TIME_ID, NET_IPV6, B (4), B (5), B (6), 0, B (0) | B (1) | B (6),
-    R (2, 5) },
-  { "localhost+I2P+onion of 8", 8, TIME_ID, NET_IPV6, B (6), B (4), B (5), 0, R (0, 1) | R (5, 6),
-    R (2, 4) | B (7) },
-  { "4 localhost, 2 I2P, 2 onion of 16", 16, TIME_ID, NET_IPV4, B (6) | R (12, 15), B (9) | B (10),
-    B (7) | B (11), 0, R (0, 3) | B (6) | B (7) | B (9) | B (11),
+  { "localhost+I2P+onion of 7", 7, TIME_ID, UMK_NET_IPV6, B (4), B (5), B (6), 0,
+    B (0) | B (1) | B (6), R (2, 5) },
+  { "localhost+I2P+onion of 8", 8, TIME_ID, UMK_NET_IPV6, B (6), B (4), B (5), 0,
+    R (0, 1) | R (5, 6), R (2, 4) | B (7) },
+  { "4 localhost, 2 I2P, 2 onion of 16", 16, TIME_ID, UMK_NET_IPV4, B (6) | R (12, 15),
+    B (9) | B (10), B (7) | B (11), 0, R (0, 3) | B (6) | B (7) | B (9) | B (11),
     B (4) | B (5) | B (8) | B (10) | R (12, 15) },
-  { "1 localhost, 8 I2P, 1 onion of 24", 24, TIME_ID, NET_IPV6, B (12), B (23), R (15, 22), 0,
+  { "1 localhost, 8 I2P, 1 onion of 24", 24, TIME_ID, UMK_NET_IPV6, B (12), B (23), R (15, 22), 0,
     R (0, 5) | B (12) | R (15, 18) | B (23), R (6, 11) | B (13) | B (14) | R (19, 22) },
-  { "1 localhost, 3 I2P, 6 onion of 24", 24, TIME_ID, NET_IPV4, B (15), R (18, 23),
+  { "1 localhost, 3 I2P, 6 onion of 24", 24, TIME_ID, UMK_NET_IPV4, B (15), R (18, 23),
     B (12) | B (14) | B (17), 0, R (0, 5) | B (12) | B (14) | B (15) | B (17) | B (18) | B (19),
     R (6, 11) | B (13) | B (16) | R (20, 23) },
-  { "1 localhost, 7 I2P, 4 onion of 24", 24, TIME_ID, NET_IPV6, B (13), B (12) | R (14, 16),
+  { "1 localhost, 7 I2P, 4 onion of 24", 24, TIME_ID, UMK_NET_IPV6, B (13), B (12) | R (14, 16),
     R (17, 23), 0, R (0, 5) | R (12, 15) | B (17) | B (18), R (6, 11) | B (16) | R (19, 23) },
-  { "8 localhost, 4 CJDNS, 3 onion of 24", 24, TIME_ID, NET_IPV4, R (16, 23), R (7, 9), 0,
+  { "8 localhost, 4 CJDNS, 3 onion of 24", 24, TIME_ID, UMK_NET_IPV4, R (16, 23), R (7, 9), 0,
     R (11, 14), R (0, 5) | B (7) | B (8) | B (11) | B (12) | B (16) | B (17),
     B (6) | R (9, 10) | R (13, 15) | R (18, 23) },
   /* four networks; in the 8-peer case id 3 is both localhost and onion */
-  { "one of each of 5", 5, TIME_ID, NET_IPV6, B (3), B (2), B (1), B (4), B (0) | B (4), R (1, 3) },
-  { "one of each of 7", 7, TIME_ID, NET_IPV4, B (4), B (3), B (5), B (6), B (0) | B (1) | B (6),
+  { "one of each of 5", 5, TIME_ID, UMK_NET_IPV6, B (3), B (2), B (1), B (4), B (0) | B (4),
+    R (1, 3) },
+  { "one of each of 7", 7, TIME_ID, UMK_NET_IPV4, B (4), B (3), B (5), B (6), B (0) | B (1) | B (6),
     R (2, 5) },
-  { "one of each of 8", 8, TIME_ID, NET_IPV6, B (3), B (3), B (6), B (5), R (0, 1) | R (5, 6),
+  { "one of each of 8", 8, TIME_ID, UMK_NET_IPV6, B (3), B (3), B (6), B (5), R (0, 1) | R (5, 6),
     R (2, 4) | B (7) },
-  { "2 CJDNS, 2 I2P, 10 localhost, 2 onion of 16", 16, TIME_ID, NET_IPV4, R (6, 15), B (8) | B (9),
-    B (10) | B (14), B (11) | B (15), R (0, 3) | B (6) | B (8) | B (10) | B (11),
+  { "2 CJDNS, 2 I2P, 10 localhost, 2 onion of 16", 16, TIME_ID, UMK_NET_IPV4, R (6, 15),
+    B (8) | B (9), B (10) | B (14), B (11) | B (15), R (0, 3) | B (6) | B (8) | B (10) | B (11),
     B (4) | B (5) | B (7) | B (9) | R (12, 15) },
-  { "6 CJDNS, 1 I2P, 1 localhost, 4 onion of 24", 24, TIME_ID, NET_IPV6, B (13),
+  { "6 CJDNS, 1 I2P, 1 localhost, 4 onion of 24", 24, TIME_ID, UMK_NET_IPV6, B (13),
     B (12) | R (14, 16), B (17), R (18, 23), R (0, 5) | R (12, 14) | R (17, 19),
     R (6, 11) | B (15) | B (16) | R (20, 23) },
 };
@@ -175,9 +166,9 @@ check_ratio_case (const RatioCase *rc, GRand *rand)
       else if (rc->time == TIME_REVERSE)
         c[i].connected = rc->n - i;
       c[i].is_local = HAS (rc->local, i);
-      c[i].network = HAS (rc->cjdns, i)   ? NET_CJDNS
-                     : HAS (rc->i2p, i)   ? NET_I2P
-                     : HAS (rc->onion, i) ? NET_ONION
+      c[i].network = HAS (rc->cjdns, i)   ? UMK_NET_CJDNS
+                     : HAS (rc->i2p, i)   ? UMK_NET_I2P
+                     : HAS (rc->onion, i) ? UMK_NET_ONION
                                           : rc->other_network;
     }
   shuffle (rand, c, rc->n);
@@ -357,7 +348,7 @@ plain_candidates (UmkEvictionCandidate *c)
       .keyed_netgroup = i <= 3 ? 1000 + (uint64_t) i : 100 + (uint64_t) i,
       .prefer_evict = false,
       .is_local = false,
-      .network = NET_IPV4,
+      .network = UMK_NET_IPV4,
       .noban = false,
       .inbound = true,
     };
@@ -596,15 +587,15 @@ test_disadvantaged_network_kept (void)
    * those spots reserved for the disadvantaged networks. The youngest peer is
    * on onion and takes one; 20..28 take the rest by uptime. */
   plain_candidates (c);
-  c[39].network = NET_ONION;
+  c[39].network = UMK_NET_ONION;
   g_assert_true (select_shuffled (c, N_PLAIN, &id));
   g_assert_cmpint (id, ==, 38);
 
   /* one each of localhost, I2P and CJDNS: all three kept, 20..26 by uptime */
   plain_candidates (c);
   c[39].is_local = true;
-  c[38].network = NET_I2P;
-  c[37].network = NET_CJDNS;
+  c[38].network = UMK_NET_I2P;
+  c[37].network = UMK_NET_CJDNS;
   g_assert_true (select_shuffled (c, N_PLAIN, &id));
   g_assert_cmpint (id, ==, 36);
 }
@@ -641,7 +632,7 @@ test_ties_by_id (void)
                                    .min_ping_us = G_MAXINT64,
                                    .relay_txs = true,
                                    .keyed_netgroup = 1,
-                                   .network = NET_IPV4,
+                                   .network = UMK_NET_IPV4,
                                    .inbound = true };
   g_assert_true (select_shuffled (c, N_PLAIN, &id));
   g_assert_cmpint (id, ==, 39);
