@@ -504,6 +504,23 @@ notify_tip (UmkChainstate *cs)
   g_mutex_unlock (&cs->tip_lock);
 }
 
+/* Core's NotifyHeaderTip: once per batch of headers or per block, when the
+ * best header moved (lock held). */
+static void
+notify_header_tip (UmkChainstate *cs, UmkBlockIndex *best_before)
+{
+  UmkBlockIndex *best = cs->best_header;
+  if (best == NULL || best == best_before)
+    return;
+  gboolean ibd = umk_chainstate_is_initial_block_download (cs);
+  for (guint i = 0; i < cs->callbacks->len; i++)
+    {
+      const UmkChainstateCallbacks *cb = &g_array_index (cs->callbacks, UmkChainstateCallbacks, i);
+      if (cb->header_tip_changed != NULL)
+        cb->header_tip_changed (cb->user, best, ibd);
+    }
+}
+
 void
 umk_cs_notify_reorg_done (UmkChainstate *cs, gboolean add_to_mempool)
 {
@@ -628,10 +645,12 @@ umk_chainstate_process_block (UmkChainstate *cs, UmkBlock *block, gboolean force
   if (new_block != NULL)
     *new_block = FALSE;
   umk_chainstate_lock (cs);
+  UmkBlockIndex *best_before = cs->best_header;
   const UmkConsensusParams *consensus = &cs->params->consensus;
   gboolean ok = umk_check_block (block, consensus, TRUE, TRUE, state);
   if (ok)
     ok = umk_cs_accept_block (cs, block, state, force, TRUE, -1, 0, new_block, NULL);
+  notify_header_tip (cs, best_before);
   if (!ok)
     {
       /* Core's BlockChecked fires for a block that failed here. */
@@ -667,20 +686,40 @@ umk_chainstate_process_block (UmkChainstate *cs, UmkBlock *block, gboolean force
 }
 
 gboolean
-umk_chainstate_process_header (UmkChainstate *cs, const UmkBlockHeader *header,
-                               UmkBlockValidationState *state)
+umk_chainstate_process_headers (UmkChainstate *cs, const UmkBlockHeader *headers, size_t n,
+                                UmkBlockValidationState *state, UmkBlockIndex **last)
 {
   umk_block_state_init (state);
+  if (last != NULL)
+    *last = NULL;
   umk_chainstate_lock (cs);
-  gboolean ok = umk_cs_accept_header (cs, header, state, NULL);
+  UmkBlockIndex *best_before = cs->best_header;
+  gboolean ok = TRUE;
+  for (size_t i = 0; i < n && ok; i++)
+    {
+      UmkBlockIndex *index = NULL;
+      ok = umk_cs_accept_header (cs, &headers[i], state, &index);
+      if (ok && last != NULL)
+        *last = index;
+    }
+  /* One index write for the batch: a header costs no disk sync of its own
+   * (Core does not write headers before its next flush at all). */
   GError *error = NULL;
-  if (ok && !umk_cs_commit_index (cs, &error))
+  if (!umk_cs_commit_index (cs, &error))
     {
       g_critical ("%s", error->message);
       g_error_free (error);
     }
+  notify_header_tip (cs, best_before);
   umk_chainstate_unlock (cs);
   return ok;
+}
+
+gboolean
+umk_chainstate_process_header (UmkChainstate *cs, const UmkBlockHeader *header,
+                               UmkBlockValidationState *state)
+{
+  return umk_chainstate_process_headers (cs, header, 1, state, NULL);
 }
 
 gboolean

@@ -124,7 +124,12 @@ void umk_chainstate_minimum_work (UmkChainstate *cs, UmkArith256 *out);
 gboolean umk_chainstate_process_block (UmkChainstate *cs, UmkBlock *block, gboolean force,
                                        gboolean *new_block, UmkBlockValidationState *state,
                                        gboolean *checked);
-/* Core's ProcessNewBlockHeaders for one header (submitheader). */
+/* Core's ProcessNewBlockHeaders: accepts headers in order, stopping at the
+ * first that fails (state says why), with one index write for all of them.
+ * last (may be NULL) receives the index of the last header accepted. */
+gboolean umk_chainstate_process_headers (UmkChainstate *cs, const UmkBlockHeader *headers, size_t n,
+                                         UmkBlockValidationState *state, UmkBlockIndex **last);
+/* The same for one header (submitheader). */
 gboolean umk_chainstate_process_header (UmkChainstate *cs, const UmkBlockHeader *header,
                                         UmkBlockValidationState *state);
 /* Checks a block as if it were connected on the tip (templates, proposals). */
@@ -158,6 +163,8 @@ typedef struct
 {
   /* the tip changed (called with the lock held) */
   void (*tip_changed) (gpointer user, UmkBlockIndex *tip, gboolean initial_download);
+  /* the best header moved: once per batch of headers or block (lock held) */
+  void (*header_tip_changed) (gpointer user, UmkBlockIndex *header, gboolean initial_download);
   /* a block was connected to / disconnected from the active chain (lock held) */
   void (*block_connected) (gpointer user, const UmkBlock *block, UmkBlockIndex *index);
   void (*block_disconnected) (gpointer user, const UmkBlock *block, UmkBlockIndex *index);

@@ -236,28 +236,21 @@ on_tip_changed (gpointer user, UmkBlockIndex *tip, gboolean initial_download)
   update (self, &s, TRUE);
 }
 
-/* A connected block may come with a better header known (submitheader, or
- * a block far ahead of the tip): the header signal follows it. */
+/* The best header moved ahead of the tip (headers from peers, submitheader):
+ * the GUI shows headers ahead of blocks while it syncs. Chain lock held, as
+ * for on_tip_changed, so the two never interleave their snapshot updates. */
 static void
-on_block_connected (gpointer user, const UmkBlock *block, UmkBlockIndex *index)
+on_header_tip_changed (gpointer user, UmkBlockIndex *header, gboolean initial_download)
 {
   UmkIpcNode1 *self = user;
-  (void) block;
-  (void) index;
-  UmkChainstate *cs = self->node->chainstate;
-  UmkBlockIndex *header = umk_chainstate_best_header (cs);
-  if (header == NULL)
-    return;
-  char hex[UMK_UINT256_HEX_SIZE];
-  umk_uint256_to_hex_buf (&header->hash, hex);
   g_mutex_lock (&self->lock);
-  gboolean changed = strcmp (self->queued_header, hex) != 0;
   Snapshot s = self->snap;
   g_mutex_unlock (&self->lock);
-  if (!changed)
+  if (!s.valid)
     return;
+  s.ibd = initial_download;
   s.headers = header->height;
-  memcpy (s.header_hash, hex, sizeof hex);
+  umk_uint256_to_hex_buf (&header->hash, s.header_hash);
   s.header_time = header->time;
   update (self, &s, FALSE);
 }
@@ -271,7 +264,7 @@ umk_ipc_node1_chainstate_loaded (UmkIpcNode1 *self)
   umk_chainstate_lock (cs);
   UmkChainstateCallbacks cb = { 0 };
   cb.tip_changed = on_tip_changed;
-  cb.block_connected = on_block_connected;
+  cb.header_tip_changed = on_header_tip_changed;
   cb.user = self;
   umk_chainstate_add_callbacks (cs, &cb);
   /* The first snapshot, and a TipChanged for peers that connected during

@@ -341,26 +341,16 @@ accept_headers (UmkPeerManager *pm, PeerState *st, const UmkBlockHeader *headers
   umk_block_header_hash (&headers[n - 1], &last_hash);
   gboolean new_header = umk_chainstate_lookup (cs, &last_hash) == NULL;
   UmkBlockIndex *last = NULL;
-  for (size_t i = 0; i < n; i++)
-    {
-      UmkBlockValidationState state;
-      umk_block_state_init (&state);
-      if (!umk_chainstate_process_header (cs, &headers[i], &state))
-        {
-          umk_chainstate_unlock (cs);
-          if (state.result == UMK_BLOCK_RESULT_CACHED_INVALID && !st->peer->inbound)
-            umk_log_warning ("%s (received from peer=%" G_GINT64_FORMAT
-                             "). If this happens with all peers, consider database corruption "
-                             "(that -reindex may fix) or a potential consensus incompatibility.",
-                             state.debug_message, st->peer->id);
-          punish_for_block (pm, st, &state, "invalid header received");
-          return;
-        }
-    }
-  last = umk_chainstate_lookup (cs, &last_hash);
-  if (last == NULL)
+  UmkBlockValidationState state;
+  if (!umk_chainstate_process_headers (cs, headers, n, &state, &last))
     {
       umk_chainstate_unlock (cs);
+      if (state.result == UMK_BLOCK_RESULT_CACHED_INVALID && !st->peer->inbound)
+        umk_log_warning ("%s (received from peer=%" G_GINT64_FORMAT
+                         "). If this happens with all peers, consider database corruption "
+                         "(that -reindex may fix) or a potential consensus incompatibility.",
+                         state.debug_message, st->peer->id);
+      punish_for_block (pm, st, &state, "invalid header received");
       return;
     }
   if (new_header)

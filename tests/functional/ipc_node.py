@@ -38,6 +38,7 @@ import time
 import blocktools as bt
 import test_framework
 from ipc_dbus import DBusError, DBusPeer, HandshakeError
+from peer import P2PPeer, headers_payload
 
 NODE_PATH, NODE1 = '/org/umkoin/Node', 'org.umkoin.Node1'
 CHAIN_PATH, CHAIN1 = '/org/umkoin/Chain', 'org.umkoin.Chain1'
@@ -108,6 +109,37 @@ class IpcBind(IpcBindCase):
                   'org.umkoin.Node1.ExecuteRpc', 'getblockcount', '', '')
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout.strip(), """('{"result":3,"error":null}',)""")
+
+    def test_header_tip(self):
+        """Headers ahead of the blocks, as in a sync from peers: one
+        HeaderTipChanged per headers message (not one per header), no
+        TipChanged, and the status calls report the headers."""
+        peer = self.peer()
+        (tip_hash,) = self.node.generatetoaddress(1, ADDR)
+        peer.wait_signal(lambda m: m.member == 'TipChanged' and m.body[0] == 1)
+        tip = self.node.getblockheader(tip_hash)
+        blocks, prev = [], tip_hash
+        for i in range(1, 52):
+            block = bt.create_block(prev, tip['height'] + i, time=tip['time'] + i)
+            blocks.append(block)
+            prev = block.hash
+        p2p = P2PPeer(self.node)
+        self.addCleanup(p2p.close)
+        p2p.send('headers', headers_payload(blocks[:50]))
+        sig = peer.wait_signal(lambda m: m.interface == NODE1)
+        self.assertEqual((sig.member, sig.body[0], sig.body[1]),
+                         ('HeaderTipChanged', 51, blocks[49].hash))
+        (info,) = peer.call(NODE_PATH, NODE1, 'GetBlockchainInfo')
+        self.assertEqual((info['blocks'], info['headers']), (1, 51))
+
+        # submitheader moves it by one
+        self.assertIsNone(self.node.submitheader(blocks[50].serialize_header().hex()))
+        sig = peer.wait_signal(lambda m: m.interface == NODE1)
+        self.assertEqual((sig.member, sig.body[0], sig.body[1], sig.body[2]),
+                         ('HeaderTipChanged', 52, blocks[50].hash, blocks[50].time))
+        # the tip never moved
+        (height, best, _, _, _) = peer.call(NODE_PATH, NODE1, 'GetTip')
+        self.assertEqual((height, best), (1, tip_hash))
 
     def test_tip(self):
         peer = self.peer()
