@@ -16,18 +16,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-G_DEFINE_QUARK (umk - rpc - error - quark, umk_rpc_error)
-
-void
-umk_rpc_set_error (GError **error, int code, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error_literal (error, UMK_RPC_ERROR, code, msg);
-}
-
 void
 umk_rpc_set_internal_bug (GError **error, const char *what, const char *file, int line,
                           const char *func)
@@ -357,274 +345,11 @@ umk_rpc_dispatcher_list (UmkRpcDispatcher *d)
 
 /* ---- Help (Core's RPCHelpMan::ToString, with our own descriptions) ------- */
 
-static void
-arg_first_name (const UmkRpcArg *arg, GString *out)
-{
-  const char *bar = strchr (arg->names, '|');
-  g_string_append_len (out, arg->names, bar ? bar - arg->names : (gssize) strlen (arg->names));
-}
-
-static gboolean
-arg_optional (const UmkRpcArg *arg)
-{
-  return arg->fallback_kind != UMK_RPC_ARG_REQUIRED;
-}
-
-static guint
-arg_n_inner (const UmkRpcArg *arg)
-{
-  return arg->inner == NULL ? 0 : MAX (arg->n_inner, 1);
-}
-
-static void arg_oneline (const UmkRpcArg *arg, GString *out);
-
-/* RPCArg::ToStringObj(oneline = true): one key of an object. */
-static void
-arg_oneline_key (const UmkRpcArg *arg, GString *out)
-{
-  g_string_append_c (out, '"');
-  arg_first_name (arg, out);
-  g_string_append (out, "\":");
-  switch (arg->type)
-    {
-    case UMK_RPC_ARG_STR:
-      g_string_append (out, "\"str\"");
-      break;
-    case UMK_RPC_ARG_STR_HEX:
-      g_string_append (out, "\"hex\"");
-      break;
-    case UMK_RPC_ARG_NUM:
-      g_string_append_c (out, 'n');
-      break;
-    case UMK_RPC_ARG_AMOUNT:
-      g_string_append (out, "amount");
-      break;
-    case UMK_RPC_ARG_BOOL:
-      g_string_append (out, "bool");
-      break;
-    case UMK_RPC_ARG_ARR:
-      arg_oneline (arg, out); /* "[elements,...]", as at the top level */
-      break;
-    case UMK_RPC_ARG_OBJ:
-    case UMK_RPC_ARG_OBJ_USER_KEYS:
-      g_string_append (out, "{...}");
-      break;
-    }
-}
-
-/* RPCArg::ToString(oneline = true). */
-static void
-arg_oneline (const UmkRpcArg *arg, GString *out)
-{
-  if (arg->oneline != NULL)
-    {
-      g_string_append (out, arg->oneline);
-      return;
-    }
-  switch (arg->type)
-    {
-    case UMK_RPC_ARG_STR:
-    case UMK_RPC_ARG_STR_HEX:
-      g_string_append_c (out, '"');
-      arg_first_name (arg, out);
-      g_string_append_c (out, '"');
-      break;
-    case UMK_RPC_ARG_ARR:
-      g_string_append_c (out, '[');
-      for (guint i = 0; i < arg_n_inner (arg); i++)
-        {
-          arg_oneline (&arg->inner[i], out);
-          g_string_append_c (out, ',');
-        }
-      g_string_append (out, "...]");
-      break;
-    case UMK_RPC_ARG_OBJ:
-    case UMK_RPC_ARG_OBJ_USER_KEYS:
-      if (arg->inner == NULL)
-        {
-          g_string_append (out, "{...}");
-          break;
-        }
-      g_string_append_c (out, '{');
-      for (guint i = 0; i < arg_n_inner (arg); i++)
-        {
-          if (i > 0)
-            g_string_append_c (out, ',');
-          arg_oneline_key (&arg->inner[i], out);
-        }
-      g_string_append (out, arg->type == UMK_RPC_ARG_OBJ ? "}" : ",...}");
-      break;
-    default:
-      arg_first_name (arg, out);
-    }
-}
-
-static const char *
-arg_type_text (const UmkRpcArg *arg)
-{
-  if (arg->type_str != NULL)
-    return arg->type_str;
-  switch (arg->type)
-    {
-    case UMK_RPC_ARG_STR:
-    case UMK_RPC_ARG_STR_HEX:
-      return "string";
-    case UMK_RPC_ARG_NUM:
-      return "numeric";
-    case UMK_RPC_ARG_BOOL:
-      return "boolean";
-    case UMK_RPC_ARG_ARR:
-      return "json array";
-    case UMK_RPC_ARG_OBJ:
-    case UMK_RPC_ARG_OBJ_USER_KEYS:
-      return "json object";
-    case UMK_RPC_ARG_AMOUNT:
-      return "numeric or string";
-    }
-  return "";
-}
-
-/* RPCArg::ToDescriptionString. */
-static char *
-arg_description (const UmkRpcArg *arg, gboolean named)
-{
-  GString *s = g_string_new ("(");
-  g_string_append (s, arg_type_text (arg));
-  switch (arg->fallback_kind)
-    {
-    case UMK_RPC_ARG_DEFAULT:
-    case UMK_RPC_ARG_HINT:
-      g_string_append_printf (s, ", optional, default=%s", arg->fallback);
-      break;
-    case UMK_RPC_ARG_OMITTED:
-      if (named)
-        g_string_append (s, ", optional");
-      break;
-    case UMK_RPC_ARG_REQUIRED:
-      g_string_append (s, ", required");
-      break;
-    }
-  g_string_append_c (s, ')');
-  if (arg->description && *arg->description)
-    g_string_append_printf (s, " %s", arg->description);
-  return g_string_free (s, FALSE);
-}
-
-typedef struct
-{
-  char *left;
-  char *right;
-} HelpSection;
-
-static void
-section_clear (gpointer p)
-{
-  HelpSection *s = p;
-  g_free (s->left);
-  g_free (s->right);
-}
-
-static void
-push_section (GArray *sections, char *left, char *right)
-{
-  HelpSection s = { left, right };
-  g_array_append_val (sections, s);
-}
-
-/* Core's Sections::ToString: left column padded to the widest plus four,
- * continuation lines of the right column aligned with it. */
-static void
-sections_to_string (GArray *sections, GString *out)
-{
-  gsize pad = 0;
-  for (guint i = 0; i < sections->len; i++)
-    pad = MAX (pad, strlen (g_array_index (sections, HelpSection, i).left));
-  pad += 4;
-  for (guint i = 0; i < sections->len; i++)
-    {
-      const HelpSection *s = &g_array_index (sections, HelpSection, i);
-      g_string_append (out, s->left);
-      if (s->right == NULL || *s->right == '\0')
-        {
-          g_string_append_c (out, '\n');
-          continue;
-        }
-      for (gsize n = strlen (s->left); n < pad; n++)
-        g_string_append_c (out, ' ');
-      g_auto (GStrv) lines = g_strsplit (s->right, "\n", -1);
-      for (guint l = 0; lines[l]; l++)
-        {
-          if (l > 0)
-            {
-              g_string_append_c (out, '\n');
-              for (gsize n = 0; n < pad; n++)
-                g_string_append_c (out, ' ');
-            }
-          g_string_append (out, g_strchug (lines[l]));
-        }
-      g_string_append_c (out, '\n');
-    }
-}
-
 static char *
 method_help (const UmkRpcMethod *m)
 {
-  GString *s = g_string_new (m->name);
-  gboolean was_optional = FALSE;
-  for (guint i = 0; i < m->n_args; i++)
-    {
-      const UmkRpcArg *arg = &m->args[i];
-      if (arg->flags & UMK_RPC_ARG_HIDDEN)
-        break;
-      g_string_append_c (s, ' ');
-      if (arg_optional (arg))
-        {
-          if (!was_optional)
-            g_string_append (s, "( ");
-          was_optional = TRUE;
-        }
-      else
-        {
-          if (was_optional)
-            g_string_append (s, ") ");
-          was_optional = FALSE;
-        }
-      arg_oneline (arg, s);
-    }
-  if (was_optional)
-    g_string_append (s, " )");
-
-  g_autofree char *desc = g_strstrip (g_strdup (m->description));
-  g_string_append_printf (s, "\n\n%s\n", desc);
-
-  g_autoptr (GArray) sections = g_array_new (FALSE, FALSE, sizeof (HelpSection));
-  g_array_set_clear_func (sections, section_clear);
-  for (guint i = 0; i < m->n_args; i++)
-    {
-      const UmkRpcArg *arg = &m->args[i];
-      if (arg->flags & UMK_RPC_ARG_HIDDEN)
-        break;
-      GString *left = g_string_new (NULL);
-      g_string_printf (left, "%u. ", i + 1);
-      arg_first_name (arg, left);
-      push_section (sections, g_string_free (left, FALSE), arg_description (arg, TRUE));
-      if (arg->type == UMK_RPC_ARG_ARR && arg->inner)
-        {
-          push_section (sections, g_strdup ("     ["), NULL);
-          GString *inner = g_string_new ("       ");
-          arg_oneline (arg->inner, inner);
-          g_string_append_c (inner, ',');
-          push_section (sections, g_string_free (inner, FALSE),
-                        arg_description (arg->inner, FALSE));
-          push_section (sections, g_strdup ("       ..."), NULL);
-          push_section (sections, g_strdup ("     ]"), NULL);
-        }
-    }
-  if (sections->len > 0)
-    {
-      g_string_append (s, "\nArguments:\n");
-      sections_to_string (sections, s);
-    }
+  GString *s = g_string_new (NULL);
+  umk_rpc_help_append_head (s, m->name, m->description, m->args, m->n_args);
   if (m->result)
     g_string_append (s, m->result);
   if (m->examples && *m->examples)
@@ -842,6 +567,7 @@ static JsonArray *
 transform_named (const UmkRpcMethod *m, JsonObject *in, const UmkJsonDuplicates *dups,
                  GError **error)
 {
+  /* json-glib keeps one member per key: repeats come from dups. */
   const char *repeated = umk_json_duplicates_repeated (dups, in);
   if (repeated)
     {
@@ -849,120 +575,29 @@ transform_named (const UmkRpcMethod *m, JsonObject *in, const UmkJsonDuplicates 
                          repeated);
       return NULL;
     }
-  g_autoptr (JsonArray) out = json_array_new ();
-  /* What is still unused, in request order, for the "unknown" error. */
-  g_autoptr (GList) keys = json_object_get_members (in);
-  g_autoptr (GHashTable) left = g_hash_table_new (g_str_hash, g_str_equal);
-  for (GList *k = keys; k; k = k->next)
-    g_hash_table_add (left, k->data);
-
-  guint hole = 0, initial_hole = 0;
-  const char *initial_param = NULL;
-  for (guint i = 0; i < m->n_args; i++)
-    {
-      g_auto (GStrv) names = g_strsplit (m->args[i].names, "|", -1);
-      const char *found = NULL;
-      for (guint n = 0; names[n] && !found; n++)
-        if (g_hash_table_contains (left, names[n]))
-          found = g_hash_table_lookup (left, names[n]);
-      if (found)
-        {
-          for (; hole > 0; hole--)
-            json_array_add_null_element (out);
-          if (initial_param == NULL)
-            initial_param = m->args[i].names;
-          json_array_add_element (out, json_node_copy (json_object_get_member (in, found)));
-          g_hash_table_remove (left, found);
-        }
-      else
-        {
-          hole++;
-          if (json_array_get_length (out) == 0)
-            initial_hole = hole;
-        }
-    }
-
-  /* "args" is taken out whatever its type; only an array is used. */
-  JsonNode *positional = NULL;
-  if (g_hash_table_remove (left, "args"))
-    positional = json_object_get_member (in, "args");
-  if (positional && JSON_NODE_HOLDS_ARRAY (positional))
-    {
-      JsonArray *pos = json_node_get_array (positional);
-      guint n_pos = json_array_get_length (pos);
-      if (initial_hole < n_pos && initial_param)
-        {
-          umk_rpc_set_error (error, UMK_RPC_INVALID_PARAMETER,
-                             "Parameter %s specified twice both as positional and named argument",
-                             initial_param);
-          return NULL;
-        }
-      g_autoptr (JsonArray) named = g_steal_pointer (&out);
-      out = json_array_new ();
-      for (guint i = 0; i < n_pos; i++)
-        json_array_add_element (out, json_node_copy (json_array_get_element (pos, i)));
-      for (guint i = n_pos; i < json_array_get_length (named); i++)
-        json_array_add_element (out, json_node_copy (json_array_get_element (named, i)));
-    }
-  for (GList *k = keys; k; k = k->next)
-    if (g_hash_table_contains (left, k->data))
-      {
-        umk_rpc_set_error (error, UMK_RPC_INVALID_PARAMETER, "Unknown named parameter %s",
-                           (const char *) k->data);
-        return NULL;
-      }
-  return g_steal_pointer (&out);
-}
-
-/* RPCHelpMan::IsValidNumArgs. */
-static gboolean
-valid_num_args (const UmkRpcMethod *m, guint n)
-{
-  guint required = 0;
-  for (guint i = m->n_args; i > 0; i--)
-    if (!arg_optional (&m->args[i - 1]))
-      {
-        required = i;
-        break;
-      }
-  return required <= n && n <= m->n_args;
-}
-
-static gboolean
-arg_type_matches (const UmkRpcArg *arg, JsonNode *node, char **message)
-{
-  if (arg->flags & UMK_RPC_ARG_SKIP_TYPE_CHECK)
-    return TRUE;
-  if (arg_optional (arg) && is_null (node))
-    return TRUE;
-  const char *expected = NULL;
-  switch (arg->type)
-    {
-    case UMK_RPC_ARG_STR:
-    case UMK_RPC_ARG_STR_HEX:
-      expected = "string";
-      break;
-    case UMK_RPC_ARG_NUM:
-      expected = "number";
-      break;
-    case UMK_RPC_ARG_BOOL:
-      expected = "bool";
-      break;
-    case UMK_RPC_ARG_ARR:
-      expected = "array";
-      break;
-    case UMK_RPC_ARG_OBJ:
-    case UMK_RPC_ARG_OBJ_USER_KEYS:
-      expected = "object";
-      break;
-    case UMK_RPC_ARG_AMOUNT:
-      return TRUE;
-    }
-  const char *actual = umk_rpc_type_name (node);
-  if (strcmp (actual, expected) == 0)
-    return TRUE;
-  *message = g_strdup_printf ("JSON value of type %s is not of expected type %s", actual, expected);
-  return FALSE;
+  g_autoptr (GList) members = json_object_get_members (in);
+  g_autoptr (GPtrArray) keys = g_ptr_array_new ();
+  for (GList *k = members; k; k = k->next)
+    g_ptr_array_add (keys, k->data);
+  JsonNode *positional = json_object_get_member (in, "args");
+  JsonArray *pos
+      = positional && JSON_NODE_HOLDS_ARRAY (positional) ? json_node_get_array (positional) : NULL;
+  guint n_pos = pos ? json_array_get_length (pos) : 0;
+  g_autofree gint *slots = g_new (gint, MAX (m->n_args, 1));
+  guint n_out;
+  if (!umk_rpc_place_named (m->args, m->n_args, (const char *const *) keys->pdata, keys->len,
+                            pos ? (gint) n_pos : -1, slots, &n_out, error))
+    return NULL;
+  JsonArray *out = json_array_new ();
+  for (guint i = 0; i < n_out; i++)
+    if (i < n_pos)
+      json_array_add_element (out, json_node_copy (json_array_get_element (pos, i)));
+    else if (slots[i] >= 0)
+      json_array_add_element (out,
+                              json_node_copy (json_object_get_member (in, keys->pdata[slots[i]])));
+    else
+      json_array_add_null_element (out);
+  return out;
 }
 
 /* ---- Warm-up -------------------------------------------------------------- */
@@ -1111,41 +746,21 @@ execute (UmkRpcDispatcher *d, const Request *r, const char *user, const char *ur
   if (params != NULL)
     {
       guint n = json_array_get_length (params);
-      if (!valid_num_args (m, n))
+      g_autofree const char **types = g_new (const char *, MAX (n, 1));
+      for (guint i = 0; i < n; i++)
+        types[i] = umk_rpc_type_name (json_array_get_element (params, i));
+      if (!umk_rpc_valid_num_args (m->args, m->n_args, n))
         {
           /* Core answers a wrong number of arguments with the help text. */
           g_autofree char *help = method_help (m);
           g_set_error_literal (error, UMK_RPC_ERROR, UMK_RPC_MISC_ERROR, help);
         }
-      else
+      else if (umk_rpc_check_types (m->args, m->n_args, types, n, error))
         {
-          g_autoptr (UmkJsonWriter) mismatch = umk_json_writer_new (4);
-          gboolean any = FALSE;
-          for (guint i = 0; i < m->n_args; i++)
-            {
-              g_autofree char *message = NULL;
-              JsonNode *node = i < n ? json_array_get_element (params, i) : NULL;
-              if (arg_type_matches (&m->args[i], node, &message))
-                continue;
-              if (!any)
-                umk_json_writer_begin_object (mismatch);
-              any = TRUE;
-              g_autofree char *key = g_strdup_printf ("Position %u (%s)", i + 1, m->args[i].names);
-              umk_json_writer_kv_string (mismatch, key, message);
-            }
-          if (any)
-            {
-              umk_json_writer_end_object (mismatch);
-              umk_rpc_set_error (error, UMK_RPC_TYPE_ERROR, "Wrong type passed:\n%s",
-                                 umk_json_writer_peek (mismatch, NULL));
-            }
-          else
-            {
-              UmkRpcCall call = { d, d->node, m, params, uri, user, r->dups };
-              g_autoptr (UmkJsonWriter) w = umk_json_writer_new (0);
-              if (m->handler (&call, w, error))
-                result = umk_json_writer_free_to_string (g_steal_pointer (&w), len);
-            }
+          UmkRpcCall call = { d, d->node, m, params, uri, user, r->dups };
+          g_autoptr (UmkJsonWriter) w = umk_json_writer_new (0);
+          if (m->handler (&call, w, error))
+            result = umk_json_writer_free_to_string (g_steal_pointer (&w), len);
         }
     }
 

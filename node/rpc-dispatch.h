@@ -10,6 +10,7 @@
 #pragma once
 
 #include "common/json.h"
+#include "common/rpc-util.h"
 #include "common/uint256.h"
 #include "node/node.h"
 
@@ -30,87 +31,6 @@ typedef enum
   UMK_HTTP_INTERNAL_SERVER_ERROR = 500,
   UMK_HTTP_SERVICE_UNAVAILABLE = 503,
 } UmkHttpStatus;
-
-typedef enum
-{
-  UMK_RPC_INVALID_REQUEST = -32600,
-  UMK_RPC_METHOD_NOT_FOUND = -32601,
-  UMK_RPC_INVALID_PARAMS = -32602,
-  UMK_RPC_INTERNAL_ERROR = -32603,
-  UMK_RPC_PARSE_ERROR = -32700,
-  UMK_RPC_MISC_ERROR = -1,
-  UMK_RPC_TYPE_ERROR = -3,
-  UMK_RPC_INVALID_ADDRESS_OR_KEY = -5,
-  UMK_RPC_OUT_OF_MEMORY = -7,
-  UMK_RPC_INVALID_PARAMETER = -8,
-  UMK_RPC_DATABASE_ERROR = -20,
-  UMK_RPC_DESERIALIZATION_ERROR = -22,
-  UMK_RPC_IN_WARMUP = -28,
-  UMK_RPC_VERIFY_ERROR = -25,
-  UMK_RPC_VERIFY_REJECTED = -26,
-  UMK_RPC_VERIFY_ALREADY_IN_CHAIN = -27,
-  UMK_RPC_CLIENT_IN_INITIAL_DOWNLOAD = -10,
-  UMK_RPC_METHOD_DEPRECATED = -32,
-  UMK_RPC_CLIENT_NOT_CONNECTED = -9,
-  UMK_RPC_CLIENT_NODE_ALREADY_ADDED = -23,
-  UMK_RPC_CLIENT_NODE_NOT_ADDED = -24,
-  UMK_RPC_CLIENT_NODE_NOT_CONNECTED = -29,
-  UMK_RPC_CLIENT_INVALID_IP_OR_SUBNET = -30,
-  UMK_RPC_CLIENT_P2P_DISABLED = -31,
-  UMK_RPC_CLIENT_NODE_CAPACITY_REACHED = -34,
-} UmkRpcErrorCode;
-
-/* GError domain of RPC errors; the GError code is the JSON-RPC error code. */
-#define UMK_RPC_ERROR (umk_rpc_error_quark ())
-GQuark umk_rpc_error_quark (void);
-
-/* Sets *error to an RPC error with Core's code and message. */
-void umk_rpc_set_error (GError **error, int code, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
-
-/* ---- Method descriptions ------------------------------------------------- */
-
-/* Core's RPCArg::Type, which decides the type check and the help layout. */
-typedef enum
-{
-  UMK_RPC_ARG_STR,
-  UMK_RPC_ARG_STR_HEX,
-  UMK_RPC_ARG_NUM,
-  UMK_RPC_ARG_BOOL,
-  UMK_RPC_ARG_ARR,
-  UMK_RPC_ARG_OBJ,
-  UMK_RPC_ARG_AMOUNT,        /* number or string, checked by the method */
-  UMK_RPC_ARG_OBJ_USER_KEYS, /* an object whose keys the caller chooses */
-} UmkRpcArgType;
-
-/* Whether an argument may be left out, and what it is then. */
-typedef enum
-{
-  UMK_RPC_ARG_REQUIRED, /* Core's Optional::NO */
-  UMK_RPC_ARG_OMITTED,  /* Optional::OMITTED: no default */
-  UMK_RPC_ARG_DEFAULT,  /* Default: fallback is the default as JSON text */
-  UMK_RPC_ARG_HINT,     /* DefaultHint: fallback describes the default */
-} UmkRpcArgFallback;
-
-typedef enum
-{
-  UMK_RPC_ARG_SKIP_TYPE_CHECK = 1 << 0, /* the method checks the type itself */
-  UMK_RPC_ARG_HIDDEN = 1 << 1,          /* left out of help (and so are the ones after it) */
-} UmkRpcArgFlags;
-
-typedef struct _UmkRpcArg UmkRpcArg;
-struct _UmkRpcArg
-{
-  const char *names; /* "name" or "name|alias" for named parameters */
-  UmkRpcArgType type;
-  UmkRpcArgFallback fallback_kind;
-  const char *fallback;
-  const char *description;
-  unsigned flags;         /* UmkRpcArgFlags */
-  const UmkRpcArg *inner; /* an array's elements or an object's keys, for help */
-  guint n_inner;          /* how many (0 with inner set means 1) */
-  const char *oneline;    /* the summary line's text for it, instead of the derived one */
-  const char *type_str;   /* the type as help names it, instead of the derived one */
-};
 
 typedef struct _UmkRpcDispatcher UmkRpcDispatcher;
 typedef struct _UmkRpcCall UmkRpcCall;
@@ -159,14 +79,6 @@ extern const UmkRpcMethod umk_rpc_rawtx_methods[];
 extern const guint umk_rpc_n_rawtx_methods;
 extern const UmkRpcMethod umk_rpc_net_methods[];
 extern const guint umk_rpc_n_net_methods;
-
-/* Help's "Examples:" lines for a method: umkoin-cli arguments and the JSON
- * params text of a curl call. */
-#define UMK_RPC_EXAMPLES(method, cli_args, rpc_args)                                      \
-  "> umkoin-cli " method " " cli_args "\n"                                                \
-  "> curl --user myusername --data-binary '{\"jsonrpc\": \"2.0\", \"id\": \"curltest\", " \
-  "\"method\": \"" method "\", \"params\": [" rpc_args "]}' "                             \
-  "-H 'content-type: application/json' http://127.0.0.1:6332/\n"
 
 /* ---- Argument access for handlers ---------------------------------------- */
 

@@ -14,41 +14,12 @@
 
 #include "common/json.h"
 #include "common/logging.h"
+#include "common/rpc-util.h"
 #include "common/value.h"
 
 #include <string.h>
 
-/* Core's codes (rpc/protocol.h) that are not wallet errors. */
-#define RPC_INVALID_REQUEST  -32600
-#define RPC_METHOD_NOT_FOUND -32601
-#define RPC_PARSE_ERROR      -32700
-#define RPC_MISC_ERROR       -1
-#define RPC_TYPE_ERROR       -3
-
 /* ---- Method descriptions ------------------------------------------------------------------ */
-
-typedef enum
-{
-  ARG_STR,
-  ARG_BOOL,
-} ArgType;
-
-typedef enum
-{
-  ARG_REQUIRED, /* Core's Optional::NO */
-  ARG_OMITTED,  /* Optional::OMITTED */
-  ARG_DEFAULT,  /* Default{…}: fallback is the JSON text */
-  ARG_HINT,     /* DefaultHint{…}: fallback describes it */
-} ArgFallback;
-
-typedef struct
-{
-  const char *name;
-  ArgType type;
-  ArgFallback fallback_kind;
-  const char *fallback;
-  const char *description;
-} Arg;
 
 /* One line of help's "Result:" section: the JSON shape on the left, its
  * description on the right (NULL for none). */
@@ -64,7 +35,7 @@ typedef struct
 {
   const char *name;
   const char *description;
-  const Arg *args;
+  const UmkRpcArg *args;
   guint n_args;
   const ResultLine *result;
   guint n_result;
@@ -88,12 +59,6 @@ call_free (Call *call)
   g_clear_pointer (&call->params, umk_value_free);
   g_free (call);
 }
-
-#define EXAMPLES(method, cli_args, rpc_args)                                              \
-  "> umkoin-cli " method " " cli_args "\n"                                                \
-  "> curl --user myusername --data-binary '{\"jsonrpc\": \"2.0\", \"id\": \"curltest\", " \
-  "\"method\": \"" method "\", \"params\": [" rpc_args "]}' "                             \
-  "-H 'content-type: application/json' http://127.0.0.1:6332/\n"
 
 #define LOAD_ON_STARTUP_HELP                                                              \
   "Save the wallet name to settings.json's \"wallet\" list, so that it is loaded at the " \
@@ -153,7 +118,9 @@ call_error (Call *call, int code, const char *fmt, ...)
 static void
 call_gerror (Call *call, const GError *error)
 {
-  int code = error->domain == UMK_WALLET_ERROR ? error->code : RPC_MISC_ERROR;
+  int code = error->domain == UMK_WALLET_ERROR || error->domain == UMK_RPC_ERROR
+                 ? error->code
+                 : UMK_RPC_MISC_ERROR;
   call_reply (call, NULL, code, error->message);
 }
 
@@ -213,126 +180,63 @@ arg_str (Call *call, guint i)
   return strlen (s->str) == s->len ? s->str : NULL;
 }
 
-static gboolean
-arg_optional (const Arg *a)
-{
-  return a->fallback_kind != ARG_REQUIRED;
-}
-
-/* Core's transformNamedArguments (no named-only arguments here). Returns:
- * the positional array, or NULL after answering the error. */
+/* Core's transformNamedArguments. Returns: the positional array, or NULL
+ * after answering the error. */
 static UmkValue *
 transform_named (Call *call, const UmkValue *in)
 {
   const Method *m = call->method;
-  g_autoptr (GHashTable) left = g_hash_table_new (g_str_hash, g_str_equal);
   gsize n_members = umk_value_size (in);
+  g_autoptr (GPtrArray) keys = g_ptr_array_new ();
   for (gsize i = 0; i < n_members; i++)
+    g_ptr_array_add (keys, umk_value_key_at (in, i)->str);
+  /* The first "args" member, as UniValue's find_value takes it. */
+  const UmkValue *positional = umk_value_get (in, "args");
+  gboolean have_pos = umk_value_type (positional) == UMK_VALUE_ARRAY;
+  gsize n_pos = have_pos ? umk_value_size (positional) : 0;
+  g_autofree gint *slots = g_new (gint, MAX (m->n_args, 1));
+  guint n_out;
+  g_autoptr (GError) error = NULL;
+  if (!umk_rpc_place_named (m->args, m->n_args, (const char *const *) keys->pdata, keys->len,
+                            have_pos ? (gint) n_pos : -1, slots, &n_out, &error))
     {
-      const GString *key = umk_value_key_at (in, i);
-      if (g_hash_table_contains (left, key->str))
-        {
-          call_error (call, UMK_WALLET_ERROR_INVALID_PARAMETER,
-                      "Parameter %s specified multiple times", key->str);
-          return NULL;
-        }
-      g_hash_table_insert (left, key->str, (gpointer) umk_value_at (in, i));
+      call_gerror (call, error);
+      return NULL;
     }
-
-  g_autoptr (UmkValue) out = umk_value_new_array ();
-  guint hole = 0, initial_hole = 0, n_out = 0;
-  const char *initial_param = NULL;
-  for (guint i = 0; i < m->n_args; i++)
-    {
-      const UmkValue *found = g_hash_table_lookup (left, m->args[i].name);
-      if (found)
-        {
-          for (; hole > 0; hole--, n_out++)
-            umk_value_append (out, umk_value_new_null ());
-          if (initial_param == NULL)
-            initial_param = m->args[i].name;
-          umk_value_append (out, umk_value_copy (found));
-          n_out++;
-          g_hash_table_remove (left, m->args[i].name);
-        }
-      else
-        {
-          hole++;
-          if (n_out == 0)
-            initial_hole = hole;
-        }
-    }
-
-  const UmkValue *positional = g_hash_table_lookup (left, "args");
-  g_hash_table_remove (left, "args");
-  if (positional && umk_value_type (positional) == UMK_VALUE_ARRAY)
-    {
-      gsize n_pos = umk_value_size (positional);
-      if (initial_hole < n_pos && initial_param)
-        {
-          call_error (call, UMK_WALLET_ERROR_INVALID_PARAMETER,
-                      "Parameter %s specified twice both as positional and named argument",
-                      initial_param);
-          return NULL;
-        }
-      g_autoptr (UmkValue) named = g_steal_pointer (&out);
-      out = umk_value_copy (positional);
-      for (gsize i = n_pos; i < umk_value_size (named); i++)
-        umk_value_append (out, umk_value_copy (umk_value_at (named, i)));
-    }
-  /* What is left is unknown; the first in the request's order is named. */
-  for (gsize i = 0; i < n_members; i++)
-    {
-      const GString *key = umk_value_key_at (in, i);
-      if (g_hash_table_contains (left, key->str))
-        {
-          call_error (call, UMK_WALLET_ERROR_INVALID_PARAMETER, "Unknown named parameter %s",
-                      key->str);
-          return NULL;
-        }
-    }
-  return g_steal_pointer (&out);
+  UmkValue *out = umk_value_new_array ();
+  for (guint i = 0; i < n_out; i++)
+    if (i < n_pos)
+      umk_value_append (out, umk_value_copy (umk_value_at (positional, i)));
+    else if (slots[i] >= 0)
+      umk_value_append (out, umk_value_copy (umk_value_at (in, slots[i])));
+    else
+      umk_value_append (out, umk_value_new_null ());
+  return out;
 }
 
+/* RPCHelpMan::HandleRequest's checks. Returns: FALSE after answering. */
 static gboolean
-valid_num_args (const Method *m, gsize n)
-{
-  guint required = 0;
-  for (guint i = m->n_args; i > 0; i--)
-    if (!arg_optional (&m->args[i - 1]))
-      {
-        required = i;
-        break;
-      }
-  return required <= n && n <= m->n_args;
-}
-
-/* RPCHelpMan::HandleRequest's type check. Returns: FALSE after answering. */
-static gboolean
-check_types (Call *call)
+check_args (Call *call)
 {
   const Method *m = call->method;
-  g_autoptr (UmkValue) mismatch = umk_value_new_object ();
-  for (guint i = 0; i < m->n_args; i++)
+  guint n = (guint) umk_value_size (call->params);
+  if (!umk_rpc_valid_num_args (m->args, m->n_args, n))
     {
-      const Arg *a = &m->args[i];
-      const UmkValue *v = arg (call, i);
-      if (arg_optional (a) && umk_value_is_null (v))
-        continue;
-      UmkValueType expected = a->type == ARG_STR ? UMK_VALUE_STRING : UMK_VALUE_BOOL;
-      if (umk_value_type (v) == expected)
-        continue;
-      g_autofree char *key = g_strdup_printf ("Position %u (%s)", i + 1, a->name);
-      g_autofree char *text = g_strdup_printf ("JSON value of type %s is not of expected type %s",
-                                               umk_value_type_name (umk_value_type (v)),
-                                               umk_value_type_name (expected));
-      umk_value_push_end (mismatch, key, umk_value_new_string (text));
+      /* Core answers a wrong number of arguments with the help text. */
+      g_autofree char *help = umk_wallet_rpc_method_help (m->name);
+      call_reply (call, NULL, UMK_RPC_MISC_ERROR, help);
+      return FALSE;
     }
-  if (umk_value_size (mismatch) == 0)
-    return TRUE;
-  g_autofree char *text = umk_value_to_string (mismatch, 4);
-  call_error (call, RPC_TYPE_ERROR, "Wrong type passed:\n%s", text);
-  return FALSE;
+  g_autofree const char **types = g_new (const char *, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    types[i] = umk_value_type_name (umk_value_type (arg (call, i)));
+  g_autoptr (GError) error = NULL;
+  if (!umk_rpc_check_types (m->args, m->n_args, types, n, &error))
+    {
+      call_gerror (call, error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Core's GetWalletForJSONRPCRequest. Returns: NULL after answering. */
@@ -599,21 +503,22 @@ rpc_getwalletinfo (Call *call)
 
 static void rpc_help (Call *call);
 
-static const Arg createwallet_args[] = {
-  { "wallet_name", ARG_STR, ARG_REQUIRED, NULL,
+static const UmkRpcArg createwallet_args[] = {
+  { "wallet_name", UMK_RPC_ARG_STR, UMK_RPC_ARG_REQUIRED, NULL,
     "The name of the new wallet: a folder below the wallet directory, or an absolute path." },
-  { "disable_private_keys", ARG_BOOL, ARG_DEFAULT, "false",
+  { "disable_private_keys", UMK_RPC_ARG_BOOL, UMK_RPC_ARG_DEFAULT, "false",
     "Make a watch-only wallet, which never holds private keys." },
-  { "blank", ARG_BOOL, ARG_DEFAULT, "false", "Make a wallet without keys or descriptors." },
-  { "passphrase", ARG_STR, ARG_OMITTED, NULL,
+  { "blank", UMK_RPC_ARG_BOOL, UMK_RPC_ARG_DEFAULT, "false",
+    "Make a wallet without keys or descriptors." },
+  { "passphrase", UMK_RPC_ARG_STR, UMK_RPC_ARG_OMITTED, NULL,
     "Encrypt the wallet with this passphrase (not supported yet: umkoin-wallet has no keys to "
     "encrypt; \"\" creates an unencrypted wallet)." },
-  { "avoid_reuse", ARG_BOOL, ARG_DEFAULT, "false",
+  { "avoid_reuse", UMK_RPC_ARG_BOOL, UMK_RPC_ARG_DEFAULT, "false",
     "Keep track of reused addresses and spend their coins apart, for privacy." },
-  { "descriptors", ARG_BOOL, ARG_DEFAULT, "true",
+  { "descriptors", UMK_RPC_ARG_BOOL, UMK_RPC_ARG_DEFAULT, "true",
     "Must be true: only descriptor wallets can be created." },
-  { "load_on_startup", ARG_BOOL, ARG_OMITTED, NULL, LOAD_ON_STARTUP_HELP },
-  { "external_signer", ARG_BOOL, ARG_DEFAULT, "false",
+  { "load_on_startup", UMK_RPC_ARG_BOOL, UMK_RPC_ARG_OMITTED, NULL, LOAD_ON_STARTUP_HELP },
+  { "external_signer", UMK_RPC_ARG_BOOL, UMK_RPC_ARG_DEFAULT, "false",
     "Use an external signer such as a hardware wallet (not supported by this build)." },
 };
 
@@ -624,18 +529,18 @@ static const ResultLine name_result[] = {
   { "}", NULL },
 };
 
-static const Arg loadwallet_args[] = {
-  { "filename", ARG_STR, ARG_REQUIRED, NULL,
+static const UmkRpcArg loadwallet_args[] = {
+  { "filename", UMK_RPC_ARG_STR, UMK_RPC_ARG_REQUIRED, NULL,
     "The wallet to load: a folder below the wallet directory (-walletdir, by default the "
     "\"wallets\" folder of the data directory), or an absolute path." },
-  { "load_on_startup", ARG_BOOL, ARG_OMITTED, NULL, LOAD_ON_STARTUP_HELP },
+  { "load_on_startup", UMK_RPC_ARG_BOOL, UMK_RPC_ARG_OMITTED, NULL, LOAD_ON_STARTUP_HELP },
 };
 
-static const Arg unloadwallet_args[] = {
-  { "wallet_name", ARG_STR, ARG_HINT, "the wallet name from the RPC endpoint",
+static const UmkRpcArg unloadwallet_args[] = {
+  { "wallet_name", UMK_RPC_ARG_STR, UMK_RPC_ARG_HINT, "the wallet name from the RPC endpoint",
     "The wallet to unload. When the request also names a wallet through its endpoint, both must "
     "be the same." },
-  { "load_on_startup", ARG_BOOL, ARG_OMITTED, NULL, LOAD_ON_STARTUP_HELP },
+  { "load_on_startup", UMK_RPC_ARG_BOOL, UMK_RPC_ARG_OMITTED, NULL, LOAD_ON_STARTUP_HELP },
 };
 
 static const ResultLine unload_result[] = {
@@ -703,8 +608,9 @@ static const ResultLine getwalletinfo_result[] = {
   { "}", NULL },
 };
 
-static const Arg help_args[] = {
-  { "command", ARG_STR, ARG_HINT, "all wallet commands", "The command to describe." },
+static const UmkRpcArg help_args[] = {
+  { "command", UMK_RPC_ARG_STR, UMK_RPC_ARG_HINT, "all wallet commands",
+    "The command to describe." },
 };
 
 static const ResultLine help_result[] = {
@@ -717,28 +623,28 @@ static const Method methods[] = {
     "The wallet holds no keys or transactions yet: keys, addresses and "
     "transactions come with a later version of umkoin-wallet.",
     createwallet_args, G_N_ELEMENTS (createwallet_args), name_result, G_N_ELEMENTS (name_result),
-    EXAMPLES ("createwallet", "\"testwallet\"", "\"testwallet\""), rpc_createwallet },
+    UMK_RPC_EXAMPLES ("createwallet", "\"testwallet\"", "\"testwallet\""), rpc_createwallet },
   { "getwalletinfo", "Returns what the wallet is and how far it has followed the chain.", NULL, 0,
-    getwalletinfo_result, G_N_ELEMENTS (getwalletinfo_result), EXAMPLES ("getwalletinfo", "", ""),
-    rpc_getwalletinfo },
+    getwalletinfo_result, G_N_ELEMENTS (getwalletinfo_result),
+    UMK_RPC_EXAMPLES ("getwalletinfo", "", ""), rpc_getwalletinfo },
   { "help", "Lists the wallet's RPC commands, or describes one.", help_args,
     G_N_ELEMENTS (help_args), help_result, G_N_ELEMENTS (help_result), NULL, rpc_help },
   { "listwalletdir", "Returns the wallets found in the wallet directory.", NULL, 0,
-    listwalletdir_result, G_N_ELEMENTS (listwalletdir_result), EXAMPLES ("listwalletdir", "", ""),
-    rpc_listwalletdir },
+    listwalletdir_result, G_N_ELEMENTS (listwalletdir_result),
+    UMK_RPC_EXAMPLES ("listwalletdir", "", ""), rpc_listwalletdir },
   { "listwallets",
     "Returns the names of the loaded wallets, in the order they were loaded.\n"
     "For more about one wallet, use \"getwalletinfo\".",
     NULL, 0, listwallets_result, G_N_ELEMENTS (listwallets_result),
-    EXAMPLES ("listwallets", "", ""), rpc_listwallets },
+    UMK_RPC_EXAMPLES ("listwallets", "", ""), rpc_listwallets },
   { "loadwallet", "Loads an existing wallet.", loadwallet_args, G_N_ELEMENTS (loadwallet_args),
     name_result, G_N_ELEMENTS (name_result),
-    EXAMPLES ("loadwallet", "\"walletname\"", "\"walletname\""), rpc_loadwallet },
+    UMK_RPC_EXAMPLES ("loadwallet", "\"walletname\"", "\"walletname\""), rpc_loadwallet },
   { "unloadwallet",
     "Unloads the wallet of the request's endpoint, or the one named.\n"
     "When both are given, they must be the same wallet.",
     unloadwallet_args, G_N_ELEMENTS (unloadwallet_args), unload_result,
-    G_N_ELEMENTS (unload_result), EXAMPLES ("unloadwallet", "wallet_name", "wallet_name"),
+    G_N_ELEMENTS (unload_result), UMK_RPC_EXAMPLES ("unloadwallet", "wallet_name", "wallet_name"),
     rpc_unloadwallet },
 };
 
@@ -751,52 +657,6 @@ find_method (const char *name)
   return NULL;
 }
 
-/* Core's Sections::ToString: the left column padded to the widest plus four. */
-static void
-append_sections (GString *out, const char *const *left, const char *const *right, guint n)
-{
-  gsize pad = 0;
-  for (guint i = 0; i < n; i++)
-    pad = MAX (pad, strlen (left[i]));
-  pad += 4;
-  for (guint i = 0; i < n; i++)
-    {
-      g_string_append (out, left[i]);
-      if (right[i] == NULL || right[i][0] == '\0')
-        {
-          g_string_append_c (out, '\n');
-          continue;
-        }
-      for (gsize k = strlen (left[i]); k < pad; k++)
-        g_string_append_c (out, ' ');
-      g_string_append (out, right[i]);
-      g_string_append_c (out, '\n');
-    }
-}
-
-static void
-append_oneline (GString *s, const Method *m)
-{
-  g_string_append (s, m->name);
-  gboolean was_optional = FALSE;
-  for (guint i = 0; i < m->n_args; i++)
-    {
-      const Arg *a = &m->args[i];
-      g_string_append_c (s, ' ');
-      if (arg_optional (a) && !was_optional)
-        g_string_append (s, "( ");
-      else if (!arg_optional (a) && was_optional)
-        g_string_append (s, ") ");
-      was_optional = arg_optional (a);
-      if (a->type == ARG_STR)
-        g_string_append_printf (s, "\"%s\"", a->name);
-      else
-        g_string_append (s, a->name);
-    }
-  if (was_optional)
-    g_string_append (s, " )");
-}
-
 char *
 umk_wallet_rpc_method_help (const char *name)
 {
@@ -804,32 +664,7 @@ umk_wallet_rpc_method_help (const char *name)
   if (m == NULL)
     return NULL;
   GString *s = g_string_new (NULL);
-  append_oneline (s, m);
-  g_string_append_printf (s, "\n\n%s\n", m->description);
-
-  if (m->n_args > 0)
-    {
-      g_autoptr (GPtrArray) left = g_ptr_array_new_with_free_func (g_free);
-      g_autoptr (GPtrArray) right = g_ptr_array_new_with_free_func (g_free);
-      for (guint i = 0; i < m->n_args; i++)
-        {
-          const Arg *a = &m->args[i];
-          g_ptr_array_add (left, g_strdup_printf ("%u. %s", i + 1, a->name));
-          GString *d = g_string_new ("(");
-          g_string_append (d, a->type == ARG_STR ? "string" : "boolean");
-          if (a->fallback_kind == ARG_DEFAULT || a->fallback_kind == ARG_HINT)
-            g_string_append_printf (d, ", optional, default=%s", a->fallback);
-          else if (a->fallback_kind == ARG_OMITTED)
-            g_string_append (d, ", optional");
-          else
-            g_string_append (d, ", required");
-          g_string_append_printf (d, ") %s", a->description);
-          g_ptr_array_add (right, g_string_free (d, FALSE));
-        }
-      g_string_append (s, "\nArguments:\n");
-      append_sections (s, (const char *const *) left->pdata, (const char *const *) right->pdata,
-                       left->len);
-    }
+  umk_rpc_help_append_head (s, m->name, m->description, m->args, m->n_args);
 
   /* The result, with the shared warnings lines where a placeholder is. */
   g_autoptr (GPtrArray) left = g_ptr_array_new ();
@@ -849,8 +684,8 @@ umk_wallet_rpc_method_help (const char *name)
       g_ptr_array_add (right, (gpointer) m->result[i].right);
     }
   g_string_append (s, "\nResult:\n");
-  append_sections (s, (const char *const *) left->pdata, (const char *const *) right->pdata,
-                   left->len);
+  umk_rpc_help_append_sections (s, (const char *const *) left->pdata,
+                                (const char *const *) right->pdata, left->len);
   if (m->examples)
     g_string_append_printf (s, "\nExamples:\n%s", m->examples);
   return g_string_free (s, FALSE);
@@ -875,7 +710,7 @@ rpc_help (Call *call)
       const Method *m = &methods[i];
       if (m->handler == rpc_help)
         continue;
-      append_oneline (s, m);
+      umk_rpc_help_append_oneline (s, m->name, m->args, m->n_args);
       g_string_append_c (s, '\n');
     }
   g_string_truncate (s, s->len - 1);
@@ -925,7 +760,7 @@ umk_wallet_rpc_execute_async (UmkWalletLoaderService *loader, const char *endpoi
                  endpoint_wallet ? endpoint_wallet : "/");
   if (call->method == NULL)
     {
-      call_error (call, RPC_METHOD_NOT_FOUND, "Method not found");
+      call_error (call, UMK_RPC_METHOD_NOT_FOUND, "Method not found");
       return;
     }
 
@@ -937,7 +772,7 @@ umk_wallet_rpc_execute_async (UmkWalletLoaderService *loader, const char *endpoi
       g_autoptr (UmkValue) value = umk_value_read (params, len);
       if (value == NULL)
         {
-          call_error (call, RPC_PARSE_ERROR, "Parse error");
+          call_error (call, UMK_RPC_PARSE_ERROR, "Parse error");
           return;
         }
       if (umk_value_type (value) == UMK_VALUE_ARRAY)
@@ -950,19 +785,12 @@ umk_wallet_rpc_execute_async (UmkWalletLoaderService *loader, const char *endpoi
         }
       else
         {
-          call_error (call, RPC_INVALID_REQUEST, "Params must be an array or object");
+          call_error (call, UMK_RPC_INVALID_REQUEST, "Params must be an array or object");
           return;
         }
     }
 
-  if (!valid_num_args (call->method, umk_value_size (call->params)))
-    {
-      /* Core answers a wrong number of arguments with the help text. */
-      g_autofree char *help = umk_wallet_rpc_method_help (call->method->name);
-      call_reply (call, NULL, RPC_MISC_ERROR, help);
-      return;
-    }
-  if (!check_types (call))
+  if (!check_args (call))
     return;
   call->method->handler (call);
 }
