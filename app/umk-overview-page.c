@@ -203,6 +203,13 @@ umk_overview_page_get_blocks_text (UmkOverviewPage *self)
   return gtk_label_get_text (self->blocks_label);
 }
 
+const char *
+umk_overview_page_get_headers_text (UmkOverviewPage *self)
+{
+  g_return_val_if_fail (UMK_IS_OVERVIEW_PAGE (self), NULL);
+  return gtk_label_get_text (self->headers_label);
+}
+
 static void
 umk_overview_page_dispose (GObject *object)
 {

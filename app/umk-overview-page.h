@@ -15,7 +15,8 @@ G_DECLARE_FINAL_TYPE (UmkOverviewPage, umk_overview_page, UMK, OVERVIEW_PAGE, Ad
 /* Follows client from now on (once). */
 void umk_overview_page_set_client (UmkOverviewPage *self, UmkNodeClient *client);
 
-/* Returns: the text the "Blocks" row shows (tests). */
+/* Returns: the text the "Blocks" and "Headers" rows show (tests). */
 const char *umk_overview_page_get_blocks_text (UmkOverviewPage *self);
+const char *umk_overview_page_get_headers_text (UmkOverviewPage *self);
 
 G_END_DECLS

@@ -17,6 +17,10 @@
  *                                   the app attaches, sees its height, quits,
  *                                   the node runs on; a second app sees the
  *                                   connection lost when the node stops
+ *   /gui/sync-from-peer             the app's node gets a header ahead of its
+ *                                   block (headers 1, blocks 0), then syncs 20
+ *                                   blocks from a node started here; the
+ *                                   Node page lists that peer
  *
  * The programs come from the build tree: UMKOIN_NODE (also what the app's
  * umk_ipc_find_program() honours) and UMKOIN_CLI, set by tests/gui/meson.build.
@@ -32,6 +36,7 @@
 #include "app/umk-gui-options.h"
 #include "app/umk-node-client.h"
 #include "app/umk-node-page.h"
+#include "app/umk-peer.h"
 #include "app/umk-wallets-page.h"
 #include "app/umk-window.h"
 #include "common/error.h"
@@ -43,6 +48,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -131,9 +137,12 @@ node_dir_clear (NodeDir *nd)
   g_clear_pointer (&nd->dir, g_free);
 }
 
-/* The node options every test node gets (no argv[0]). */
+/* The node options every test node gets (no argv[0]), then the extra ones
+ * given (NULL-terminated; a later option overrides an earlier one). */
+static GStrv node_args (const NodeDir *nd, ...) G_GNUC_NULL_TERMINATED;
+
 static GStrv
-node_args (const NodeDir *nd, const char *extra)
+node_args (const NodeDir *nd, ...)
 {
   g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
   g_strv_builder_add (b, "-regtest");
@@ -145,8 +154,12 @@ node_args (const NodeDir *nd, const char *extra)
   g_strv_builder_add (b, port);
   g_strv_builder_add (b, "-listen=0");
   g_strv_builder_add (b, "-printtoconsole=1");
-  if (extra != NULL)
+  va_list ap;
+  va_start (ap, nd);
+  for (const char *extra = va_arg (ap, const char *); extra != NULL;
+       extra = va_arg (ap, const char *))
     g_strv_builder_add (b, extra);
+  va_end (ap);
   return g_strv_builder_end (b);
 }
 
@@ -777,7 +790,7 @@ test_spawned (void)
   screenshot (GTK_WIDGET (window), "gui-main-window.png");
 
   /* The Node page: the chain as GetBlockchainInfo has it, and no peers
-   * (there is no P2P yet). */
+   * (the node has none to connect to). */
   umk_window_show_page (window, "node");
   UmkNodePage *node_page = umk_window_get_node_page (window);
   if (!wait_for (node_height_5, node_page, 30))
@@ -852,7 +865,7 @@ test_node_died (void)
 {
   NodeDir nd;
   node_dir_init (&nd);
-  g_auto (GStrv) args = node_args (&nd, "-disablewallet");
+  g_auto (GStrv) args = node_args (&nd, "-disablewallet", NULL);
   g_autoptr (GPtrArray) gui_argv = g_ptr_array_new ();
   g_ptr_array_add (gui_argv, "umkoin-gui");
   for (char **a = args; *a; a++)
@@ -909,6 +922,22 @@ child_exited (gpointer data)
   return ((Child *) data)->exited;
 }
 
+/* Starts umkoin-node with args (no argv[0]); c learns when it exits. */
+static void
+start_node (char **args, Child *c)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) program ("UMKOIN_NODE"));
+  for (char **a = args; *a; a++)
+    g_ptr_array_add (argv, *a);
+  g_ptr_array_add (argv, NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+                                NULL, &c->pid, &error));
+  g_assert_no_error (error);
+  g_child_watch_add (c->pid, on_child_exit, c);
+}
+
 static gboolean
 file_exists (gpointer data)
 {
@@ -920,18 +949,9 @@ test_attached (void)
 {
   NodeDir nd;
   node_dir_init (&nd);
-  g_auto (GStrv) args = node_args (&nd, "-ipcbind=unix");
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) program ("UMKOIN_NODE"));
-  for (char **a = args; *a; a++)
-    g_ptr_array_add (argv, *a);
-  g_ptr_array_add (argv, NULL);
+  g_auto (GStrv) args = node_args (&nd, "-ipcbind=unix", NULL);
   Child node = { 0 };
-  g_autoptr (GError) error = NULL;
-  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
-                                NULL, &node.pid, &error));
-  g_assert_no_error (error);
-  g_child_watch_add (node.pid, on_child_exit, &node);
+  start_node (args, &node);
   g_autofree char *socket = g_build_filename (nd.dir, "regtest", "node.sock", NULL);
   if (!wait_for (file_exists, socket, 60))
     {
@@ -989,6 +1009,123 @@ test_attached (void)
   node_dir_clear (&nd);
 }
 
+/* ---- /gui/sync-from-peer ---------------------------------------------------------------- */
+
+typedef struct
+{
+  UmkApplication *app;
+  const char *blocks;
+  const char *headers;
+} SyncWait;
+
+static gboolean
+sync_shown (gpointer data)
+{
+  SyncWait *w = data;
+  UmkWindow *window = umk_application_get_window (w->app);
+  return g_strcmp0 (umk_window_get_blocks_text (window), w->blocks) == 0
+         && g_strcmp0 (umk_window_get_headers_text (window), w->headers) == 0;
+}
+
+static void
+assert_sync (UmkApplication *app, const char *blocks, const char *headers)
+{
+  SyncWait w = { app, blocks, headers };
+  UmkWindow *window = umk_application_get_window (app);
+  if (!wait_for (sync_shown, &w, 60))
+    g_error ("the window shows blocks \"%s\" and headers \"%s\", not \"%s\" and \"%s\"",
+             umk_window_get_blocks_text (window), umk_window_get_headers_text (window), blocks,
+             headers);
+}
+
+typedef struct
+{
+  UmkNodePage *page;
+  char *address;
+} PeerWait;
+
+static gboolean
+peer_listed (gpointer data)
+{
+  PeerWait *w = data;
+  GListModel *peers = umk_node_page_get_peers (w->page);
+  for (guint i = 0; i < g_list_model_get_n_items (peers); i++)
+    {
+      g_autoptr (UmkPeer) peer = g_list_model_get_item (peers, i);
+      if (g_strcmp0 (umk_peer_get_address (peer), w->address) == 0 && !umk_peer_get_inbound (peer)
+          && umk_peer_get_height (peer) == 20)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The app's node syncs from a peer: a header that arrives ahead of its
+ * block shows as headers > blocks, then the blocks come over P2P and the
+ * Node page lists the peer. */
+static void
+test_sync_from_peer (void)
+{
+  /* The peer: 20 blocks, listening on loopback. */
+  NodeDir pd;
+  node_dir_init (&pd);
+  g_auto (GStrv) peer_args
+      = node_args (&pd, "-disablewallet", "-listen=1", "-bind=127.0.0.1", NULL);
+  Child peer = { 0 };
+  start_node (peer_args, &peer);
+  static const char *const mine[] = { "generatetoaddress", "20", MINE_ADDRESS, NULL };
+  g_autofree char *hashes = cli (&pd, mine);
+  g_assert_nonnull (hashes);
+  static const char *const hash1[] = { "getblockhash", "1", NULL };
+  g_autofree char *h1 = cli (&pd, hash1);
+  g_assert_nonnull (h1);
+  const char *header1_words[] = { "getblockheader", h1, "false", NULL };
+  g_autofree char *header1 = cli (&pd, header1_words);
+  g_assert_nonnull (header1);
+
+  NodeDir nd;
+  node_dir_init (&nd);
+  g_auto (GStrv) args = node_args (&nd, "-disablewallet", NULL);
+  g_autoptr (GPtrArray) gui_argv = g_ptr_array_new ();
+  g_ptr_array_add (gui_argv, "umkoin-gui");
+  for (char **a = args; *a; a++)
+    g_ptr_array_add (gui_argv, *a);
+  g_ptr_array_add (gui_argv, NULL);
+  UmkApplication *app = start_app ((const char *const *) gui_argv->pdata);
+  assert_connected (app);
+  assert_sync (app, "0", "0");
+
+  /* A header without its block: HeaderTipChanged alone. */
+  const char *submit[] = { "submitheader", header1, NULL };
+  g_autofree char *submitted = cli (&nd, submit);
+  g_assert_nonnull (submitted);
+  assert_sync (app, "0", "1");
+
+  /* The blocks over P2P, from the peer the node is told about. */
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", pd.p2p_port);
+  const char *addnode[] = { "addnode", address, "onetry", NULL };
+  g_autofree char *added = cli (&nd, addnode);
+  g_assert_nonnull (added);
+  assert_sync (app, "20", "20");
+
+  UmkWindow *window = umk_application_get_window (app);
+  umk_window_show_page (window, "node");
+  PeerWait pw = { umk_window_get_node_page (window), address };
+  if (!wait_for (peer_listed, &pw, 30))
+    g_error ("the Node page does not list the outbound peer %s at height 20", address);
+  screenshot (GTK_WIDGET (window), "gui-synced-node.png");
+  umk_window_show_page (window, "overview");
+  screenshot (GTK_WIDGET (window), "gui-synced.png");
+
+  quit_app (app);
+  g_object_unref (app);
+  static const char *const stop[] = { "stop", NULL };
+  g_autofree char *stopped = cli (&pd, stop);
+  g_assert_nonnull (stopped);
+  g_assert_true (wait_for (child_exited, &peer, 60));
+  node_dir_clear (&nd);
+  node_dir_clear (&pd);
+}
+
 /* ---- main ------------------------------------------------------------------------------ */
 
 int
@@ -1029,5 +1166,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/spawned", test_spawned);
   g_test_add_func ("/gui/node-died", test_node_died);
   g_test_add_func ("/gui/attached", test_attached);
+  g_test_add_func ("/gui/sync-from-peer", test_sync_from_peer);
   return g_test_run ();
 }
