@@ -187,15 +187,21 @@ def make_chain(build, blocks, txs, seed):
     chain, summary = base + ".dat", base + ".txt"
     if not os.access(tool, os.X_OK):
         raise RuntimeError(f"{tool} not found: build it (ninja -C {build})")
+    # The summary is written last, so one at least as new as the chain says
+    # the chain was written to its end: a run killed meanwhile leaves only
+    # temporary files, and the next run starts over.
     fresh = (os.path.exists(chain) and os.path.exists(summary)
-             and os.path.getmtime(chain) >= os.path.getmtime(tool))
+             and os.path.getmtime(chain) >= os.path.getmtime(tool)
+             and os.path.getmtime(summary) >= os.path.getmtime(chain))
     if not fresh:
         print(f"writing {chain} ...", flush=True)
         out = subprocess.run([tool, "--blocks", str(blocks), "--txs-per-block", str(txs),
-                              "--seed", str(seed), "--out", chain],
+                              "--seed", str(seed), "--out", chain + ".tmp"],
                              check=True, capture_output=True, text=True).stdout
-        with open(summary, "w") as f:
-            f.write(out)
+        with open(summary + ".tmp", "w") as f:
+            f.write(out.replace(chain + ".tmp", chain))
+        os.replace(chain + ".tmp", chain)
+        os.replace(summary + ".tmp", summary)
     with open(summary) as f:
         text = f.read()
     print(text.rstrip())
