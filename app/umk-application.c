@@ -98,10 +98,10 @@ on_about_action (G_GNUC_UNUSED GSimpleAction *action, G_GNUC_UNUSED GVariant *pa
 {
   UmkApplication *self = user_data;
   GtkWidget *about = adw_about_window_new ();
-  g_object_set (about, "application-name", _ ("Umkoin"), "version", PACKAGE_VERSION, "website",
-                PACKAGE_URL, "license-type", GTK_LICENSE_MIT_X11, "comments",
-                _ ("A full node and wallet for Umkoin"), "transient-for", self->window, "modal",
-                TRUE, NULL);
+  g_object_set (about, "application-name", _ ("Umkoin"), "application-icon", UMK_ICON_NAME,
+                "version", PACKAGE_VERSION, "website", PACKAGE_URL, "license-type",
+                GTK_LICENSE_MIT_X11, "comments", _ ("A full node and wallet for Umkoin"),
+                "transient-for", self->window, "modal", TRUE, NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
 
@@ -137,6 +137,7 @@ umk_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app), actions, G_N_ELEMENTS (actions), self);
   static const char *const quit_accels[] = { "<Control>q", NULL };
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_window_set_default_icon_name (UMK_ICON_NAME);
 
   self->sigint_id = g_unix_signal_add (SIGINT, on_unix_signal, self);
   self->sigterm_id = g_unix_signal_add (SIGTERM, on_unix_signal, self);
@@ -216,8 +217,11 @@ UmkApplication *
 umk_application_new (UmkGuiOptions *opts, gint64 start_time_us)
 {
   g_return_val_if_fail (opts != NULL, NULL);
-  UmkApplication *self = g_object_new (UMK_TYPE_APPLICATION, "application-id", APPLICATION_ID,
-                                       "flags", G_APPLICATION_NON_UNIQUE, NULL);
+  /* One resource path for both profiles (and tests' ids): GtkApplication
+   * finds the window icon under it, in icons/. */
+  UmkApplication *self
+      = g_object_new (UMK_TYPE_APPLICATION, "application-id", APPLICATION_ID, "flags",
+                      G_APPLICATION_NON_UNIQUE, "resource-base-path", "/org/umkoin/Umkoin", NULL);
   self->opts = opts;
   self->start_time_us = start_time_us;
   return self;

@@ -14,6 +14,10 @@
 
 G_BEGIN_DECLS
 
+/* The app's icon, bundled in its resources (icons/scalable/apps/), so the
+ * window and About show it also when nothing is installed. */
+#define UMK_ICON_NAME "org.umkoin.Umkoin"
+
 #define UMK_TYPE_APPLICATION (umk_application_get_type ())
 G_DECLARE_FINAL_TYPE (UmkApplication, umk_application, UMK, APPLICATION, AdwApplication)
 

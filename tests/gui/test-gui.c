@@ -789,6 +789,18 @@ test_spawned (void)
   UmkWindow *window = umk_application_get_window (app);
   screenshot (GTK_WIDGET (window), "gui-main-window.png");
 
+  /* The app's icon comes from its own resources, installed or not. */
+  GtkIconTheme *theme
+      = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (window)));
+  g_assert_true (gtk_icon_theme_has_icon (theme, UMK_ICON_NAME));
+  g_autoptr (GtkIconPaintable) icon
+      = gtk_icon_theme_lookup_icon (theme, UMK_ICON_NAME, NULL, 128, 1, GTK_TEXT_DIR_LTR, 0);
+  g_autoptr (GFile) icon_file = gtk_icon_paintable_get_file (icon);
+  g_autofree char *icon_uri = icon_file ? g_file_get_uri (icon_file) : NULL;
+  g_assert_cmpstr (icon_uri, ==,
+                   "resource:///org/umkoin/Umkoin/icons/scalable/apps/org.umkoin.Umkoin.svg");
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (GDK_PAINTABLE (icon)), ==, 128);
+
   /* The Node page: the chain as GetBlockchainInfo has it, and no peers
    * (the node has none to connect to). */
   umk_window_show_page (window, "node");
