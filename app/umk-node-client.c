@@ -85,6 +85,7 @@ enum
 {
   SIGNAL_TIP_CHANGED,
   SIGNAL_HEADER_TIP_CHANGED,
+  SIGNAL_HEADER_PRESYNC_CHANGED,
   SIGNAL_CONNECTION_COUNT_CHANGED,
   SIGNAL_OUTPUT,
   N_SIGNALS
@@ -177,6 +178,13 @@ on_header_tip_changed (G_GNUC_UNUSED UmkNode1 *node, int height, const char *has
 }
 
 static void
+on_header_presync_changed (G_GNUC_UNUSED UmkNode1 *node, int height, gint64 time,
+                           gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_HEADER_PRESYNC_CHANGED], 0, height, time);
+}
+
+static void
 on_connection_count_changed (G_GNUC_UNUSED UmkNode1 *node, guint in, guint out, gpointer user_data)
 {
   g_signal_emit (user_data, signals[SIGNAL_CONNECTION_COUNT_CHANGED], 0, in, out);
@@ -242,6 +250,7 @@ on_proxy_ready (G_GNUC_UNUSED GObject *source, GAsyncResult *result, gpointer us
   self->node = node;
   g_signal_connect (node, "tip-changed", G_CALLBACK (on_tip_changed), self);
   g_signal_connect (node, "header-tip-changed", G_CALLBACK (on_header_tip_changed), self);
+  g_signal_connect (node, "header-presync-changed", G_CALLBACK (on_header_presync_changed), self);
   g_signal_connect (node, "connection-count-changed", G_CALLBACK (on_connection_count_changed),
                     self);
   g_signal_connect (node, "init-message", G_CALLBACK (on_init_message), self);
@@ -908,6 +917,9 @@ umk_node_client_class_init (UmkNodeClientClass *klass)
   signals[SIGNAL_HEADER_TIP_CHANGED]
       = g_signal_new ("header-tip-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                       NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_STRING, G_TYPE_INT64);
+  signals[SIGNAL_HEADER_PRESYNC_CHANGED]
+      = g_signal_new ("header-presync-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                      NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT64);
   signals[SIGNAL_CONNECTION_COUNT_CHANGED]
       = g_signal_new ("connection-count-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                       NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);

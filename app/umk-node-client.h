@@ -104,6 +104,7 @@ G_END_DECLS
  *   "tip-changed" (int height, const char *hash, gint64 time,
  *                  double verification_progress, gboolean ibd)
  *   "header-tip-changed" (int height, const char *hash, gint64 time)
+ *   "header-presync-changed" (int height, gint64 time)
  *   "connection-count-changed" (guint in, guint out)
  *   "output" (const char *line) — a line of the spawned node's output.
  */

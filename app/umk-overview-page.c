@@ -35,6 +35,8 @@ struct _UmkOverviewPage
   gboolean have_tip;
   int blocks;
   int headers;
+  int presync_height; /* a peer's headers pre-sync, until headers are stored (0: none) */
+  gint64 presync_time;
   gint64 tip_time;
   double progress;
   gboolean ibd;
@@ -74,8 +76,21 @@ show (UmkOverviewPage *self)
       g_autofree char *text = g_strdup_printf (_ ("%s behind"), span);
       gtk_label_set_text (self->behind_label, text);
     }
-  gtk_label_set_text (self->status_label,
-                      up_to_date ? _ ("Up to date") : _ ("Synchronizing with the network…"));
+  if (up_to_date)
+    gtk_label_set_text (self->status_label, _ ("Up to date"));
+  else if (self->presync_height > MAX (self->headers, self->blocks))
+    {
+      /* Core's low-work headers sync checks a chain before storing any of
+       * it: without this the headers would seem stuck for minutes. */
+      gint64 age = g_get_real_time () / G_USEC_PER_SEC - self->presync_time;
+      g_autofree char *span = umk_format_duration (MAX (age, 0));
+      /* TRANSLATORS: "Pre-syncing headers: 123456, 3 years behind…" */
+      g_autofree char *text
+          = g_strdup_printf (_ ("Pre-syncing headers: %d, %s behind…"), self->presync_height, span);
+      gtk_label_set_text (self->status_label, text);
+    }
+  else
+    gtk_label_set_text (self->status_label, _ ("Synchronizing with the network…"));
 
   if (up_to_date || self->progress >= 0.999999)
     gtk_label_set_text (self->remaining_label, _ ("Done"));
@@ -113,6 +128,17 @@ on_header_tip_changed (G_GNUC_UNUSED UmkNodeClient *client, int height,
 {
   UmkOverviewPage *self = user_data;
   self->headers = height;
+  self->presync_height = 0; /* stored headers replace the pre-sync's */
+  show (self);
+}
+
+static void
+on_header_presync_changed (G_GNUC_UNUSED UmkNodeClient *client, int height, gint64 time,
+                           gpointer user_data)
+{
+  UmkOverviewPage *self = user_data;
+  self->presync_height = height;
+  self->presync_time = time;
   show (self);
 }
 
@@ -192,6 +218,8 @@ umk_overview_page_set_client (UmkOverviewPage *self, UmkNodeClient *client)
   g_signal_connect_object (client, "tip-changed", G_CALLBACK (on_tip_changed), self, 0);
   g_signal_connect_object (client, "header-tip-changed", G_CALLBACK (on_header_tip_changed), self,
                            0);
+  g_signal_connect_object (client, "header-presync-changed", G_CALLBACK (on_header_presync_changed),
+                           self, 0);
   on_state (client, NULL, self);
   show (self);
 }
@@ -201,6 +229,13 @@ umk_overview_page_get_blocks_text (UmkOverviewPage *self)
 {
   g_return_val_if_fail (UMK_IS_OVERVIEW_PAGE (self), NULL);
   return gtk_label_get_text (self->blocks_label);
+}
+
+const char *
+umk_overview_page_get_status_text (UmkOverviewPage *self)
+{
+  g_return_val_if_fail (UMK_IS_OVERVIEW_PAGE (self), NULL);
+  return gtk_label_get_text (self->status_label);
 }
 
 const char *

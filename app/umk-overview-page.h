@@ -1,6 +1,7 @@
 /* umk-overview-page.h — the sync status: blocks and headers, verification
  * progress, how far behind the tip is, and an estimate of the time left,
- * live from the node's TipChanged and HeaderTipChanged. */
+ * live from the node's TipChanged, HeaderTipChanged and HeaderPresyncChanged
+ * (a peer's low-work headers checked before they are stored). */
 #pragma once
 
 #include "app/umk-node-client.h"
@@ -15,8 +16,10 @@ G_DECLARE_FINAL_TYPE (UmkOverviewPage, umk_overview_page, UMK, OVERVIEW_PAGE, Ad
 /* Follows client from now on (once). */
 void umk_overview_page_set_client (UmkOverviewPage *self, UmkNodeClient *client);
 
-/* Returns: the text the "Blocks" and "Headers" rows show (tests). */
+/* Returns: the text the "Blocks" and "Headers" rows and the status line
+ * show (tests). */
 const char *umk_overview_page_get_blocks_text (UmkOverviewPage *self);
 const char *umk_overview_page_get_headers_text (UmkOverviewPage *self);
+const char *umk_overview_page_get_status_text (UmkOverviewPage *self);
 
 G_END_DECLS

@@ -234,6 +234,13 @@ umk_window_get_blocks_text (UmkWindow *self)
 }
 
 const char *
+umk_window_get_status_text (UmkWindow *self)
+{
+  g_return_val_if_fail (UMK_IS_WINDOW (self), NULL);
+  return umk_overview_page_get_status_text (self->overview_page);
+}
+
+const char *
 umk_window_get_headers_text (UmkWindow *self)
 {
   g_return_val_if_fail (UMK_IS_WINDOW (self), NULL);

@@ -29,11 +29,12 @@ UmkWindow *umk_window_new (GtkApplication *app, UmkNodeClient *client,
 void umk_window_allow_close (UmkWindow *self);
 
 /* For tests: which state page shows ("starting", "main", "stopping",
- * "error"), the Overview's block and header counts, the error page's text
- * (title, message and log lines), and the pages. */
+ * "error"), the Overview's block and header counts and status line, the
+ * error page's text (title, message and log lines), and the pages. */
 const char *umk_window_get_state_page (UmkWindow *self);
 const char *umk_window_get_blocks_text (UmkWindow *self);
 const char *umk_window_get_headers_text (UmkWindow *self);
+const char *umk_window_get_status_text (UmkWindow *self);
 char *umk_window_dup_error_text (UmkWindow *self) G_GNUC_WARN_UNUSED_RESULT;
 UmkConsolePage *umk_window_get_console_page (UmkWindow *self);
 UmkNodePage *umk_window_get_node_page (UmkWindow *self);

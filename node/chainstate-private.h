@@ -24,6 +24,7 @@ struct _UmkChainstate
   GHashTable *unlinked; /* parent UmkBlockIndex* -> GPtrArray of children with data */
   GHashTable *dirty_index;
   UmkBlockIndex *best_header;
+  gint64 last_presync_report_us; /* monotonic: headers pre-sync reports are rate-limited */
   int32_t next_sequence_id;
   int32_t reverse_sequence_id; /* preciousblock's counter, going down from -1 */
   UmkArith256 last_precious_work;

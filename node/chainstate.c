@@ -9,6 +9,7 @@
 
 #include "common/block-check.h"
 #include "common/error.h"
+#include "common/logging.h"
 #include "common/pow.h"
 
 #include <string.h>
@@ -519,6 +520,35 @@ notify_header_tip (UmkChainstate *cs, UmkBlockIndex *best_before)
       if (cb->header_tip_changed != NULL)
         cb->header_tip_changed (cb->user, best, ibd);
     }
+}
+
+void
+umk_chainstate_report_headers_presync (UmkChainstate *cs, int64_t height, gint64 time)
+{
+  umk_chainstate_lock (cs);
+  UmkArith256 minimum;
+  umk_chainstate_minimum_work (cs, &minimum);
+  gint64 now_us = g_get_monotonic_time ();
+  if ((cs->best_header != NULL && umk_arith256_cmp (&cs->best_header->chain_work, &minimum) >= 0)
+      || (cs->last_presync_report_us != 0 && now_us < cs->last_presync_report_us + 250000))
+    {
+      umk_chainstate_unlock (cs);
+      return;
+    }
+  cs->last_presync_report_us = now_us;
+  gboolean ibd = umk_chainstate_is_initial_block_download (cs);
+  for (guint i = 0; i < cs->callbacks->len; i++)
+    {
+      const UmkChainstateCallbacks *cb = &g_array_index (cs->callbacks, UmkChainstateCallbacks, i);
+      if (cb->headers_presync != NULL)
+        cb->headers_presync (cb->user, height, time, ibd);
+    }
+  gint64 spacing = cs->params->consensus.pow_target_spacing;
+  gint64 blocks_left = MAX (0, (umk_chainstate_now (cs) - time) / spacing);
+  umk_chainstate_unlock (cs);
+  if (ibd && height + blocks_left > 0)
+    umk_log_info ("Pre-synchronizing blockheaders, height: %" G_GINT64_FORMAT " (~%.2f%%)",
+                  (gint64) height, 100.0 * (double) height / (double) (height + blocks_left));
 }
 
 void

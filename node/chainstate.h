@@ -165,6 +165,9 @@ typedef struct
   void (*tip_changed) (gpointer user, UmkBlockIndex *tip, gboolean initial_download);
   /* the best header moved: once per batch of headers or block (lock held) */
   void (*header_tip_changed) (gpointer user, UmkBlockIndex *header, gboolean initial_download);
+  /* a peer's low-work headers pre-sync reached height (headers not stored
+   * yet; at most 4 per second, lock held) */
+  void (*headers_presync) (gpointer user, int64_t height, gint64 time, gboolean initial_download);
   /* a block was connected to / disconnected from the active chain (lock held) */
   void (*block_connected) (gpointer user, const UmkBlock *block, UmkBlockIndex *index);
   void (*block_disconnected) (gpointer user, const UmkBlock *block, UmkBlockIndex *index);
@@ -176,6 +179,13 @@ typedef struct
 } UmkChainstateCallbacks;
 
 void umk_chainstate_add_callbacks (UmkChainstate *cs, const UmkChainstateCallbacks *cb);
+
+/* Core's ReportHeadersPresync: the best peer's pre-sync of low-work headers
+ * (node/headers-sync.c) reached height, whose header has time. Logs it
+ * during initial download and calls headers_presync, at most 4 times a
+ * second and only while the best header has less than the minimum chain
+ * work (so a peer that sends low-work headers cannot fill the log). */
+void umk_chainstate_report_headers_presync (UmkChainstate *cs, int64_t height, gint64 time);
 
 /* Waits (without the lock) until the tip differs from *hash or timeout_ms
  * passes or the chainstate is interrupted; fills hash/height with the tip. */

@@ -47,11 +47,18 @@ typedef struct
   gint64 header_time;
 } Snapshot;
 
+typedef enum
+{
+  EVENT_TIP,     /* TipChanged */
+  EVENT_HEADER,  /* HeaderTipChanged */
+  EVENT_PRESYNC, /* HeaderPresyncChanged */
+} TipEventKind;
+
 /* A tip signal waiting for the main context. */
 typedef struct
 {
-  gboolean header; /* HeaderTipChanged, else TipChanged */
-  gboolean ibd;    /* may be replaced by a later one (coalesced) */
+  TipEventKind kind;
+  gboolean ibd; /* may be replaced by a later one (coalesced) */
   int height;
   char hash[UMK_UINT256_HEX_SIZE];
   gint64 time;
@@ -134,7 +141,7 @@ queue_event (UmkIpcNode1 *self, const TipEvent *ev)
     for (GList *l = self->events.head; l != NULL; l = l->next)
       {
         TipEvent *old = l->data;
-        if (old->header == ev->header && old->ibd)
+        if (old->kind == ev->kind && old->ibd)
           {
             *old = *ev;
             return;
@@ -182,14 +189,31 @@ flush_events (gpointer data)
   for (GList *l = events.head; l != NULL; l = l->next)
     {
       const TipEvent *ev = l->data;
-      if (ev->header)
-        umk_node1_emit_header_tip_changed (self->skeleton, ev->height, ev->hash, ev->time);
-      else
-        umk_node1_emit_tip_changed (self->skeleton, ev->height, ev->hash, ev->time, ev->progress,
-                                    ev->ibd);
+      switch (ev->kind)
+        {
+        case EVENT_TIP:
+          umk_node1_emit_tip_changed (self->skeleton, ev->height, ev->hash, ev->time, ev->progress,
+                                      ev->ibd);
+          break;
+        case EVENT_HEADER:
+          umk_node1_emit_header_tip_changed (self->skeleton, ev->height, ev->hash, ev->time);
+          break;
+        case EVENT_PRESYNC:
+          umk_node1_emit_header_presync_changed (self->skeleton, ev->height, ev->time);
+          break;
+        }
     }
   g_queue_clear_full (&events, g_free);
   return G_SOURCE_REMOVE;
+}
+
+/* Schedules what is queued: at once, or during initial download not before
+ * the interval since the last emission has passed (self->lock held). */
+static void
+flush_soon (UmkIpcNode1 *self, gboolean ibd)
+{
+  if (!g_queue_is_empty (&self->events))
+    schedule_flush (self, ibd ? self->last_flush + IBD_SIGNAL_INTERVAL_US : 0);
 }
 
 /* Takes the snapshot and queues the signals for what changed (lock held). */
@@ -201,7 +225,7 @@ update (UmkIpcNode1 *self, const Snapshot *s, gboolean tip_moved)
   TipEvent ev = { 0 };
   if (tip_moved)
     {
-      ev.header = FALSE;
+      ev.kind = EVENT_TIP;
       ev.ibd = s->ibd;
       ev.height = s->height;
       memcpy (ev.hash, s->hash, sizeof ev.hash);
@@ -212,7 +236,7 @@ update (UmkIpcNode1 *self, const Snapshot *s, gboolean tip_moved)
   if (strcmp (self->queued_header, s->header_hash) != 0)
     {
       memcpy (self->queued_header, s->header_hash, sizeof self->queued_header);
-      ev.header = TRUE;
+      ev.kind = EVENT_HEADER;
       ev.ibd = s->ibd;
       ev.height = s->headers;
       memcpy (ev.hash, s->header_hash, sizeof ev.hash);
@@ -220,8 +244,7 @@ update (UmkIpcNode1 *self, const Snapshot *s, gboolean tip_moved)
       ev.progress = 0;
       queue_event (self, &ev);
     }
-  if (!g_queue_is_empty (&self->events))
-    schedule_flush (self, s->ibd ? self->last_flush + IBD_SIGNAL_INTERVAL_US : 0);
+  flush_soon (self, s->ibd);
   g_mutex_unlock (&self->lock);
 }
 
@@ -255,6 +278,23 @@ on_header_tip_changed (gpointer user, UmkBlockIndex *header, gboolean initial_do
   update (self, &s, FALSE);
 }
 
+/* A peer's headers pre-sync progressed (chain lock held). The snapshot
+ * keeps nothing of it: stored headers replace it soon. */
+static void
+on_headers_presync (gpointer user, int64_t height, gint64 time, gboolean initial_download)
+{
+  UmkIpcNode1 *self = user;
+  TipEvent ev = { 0 };
+  ev.kind = EVENT_PRESYNC;
+  ev.ibd = initial_download;
+  ev.height = (int) MIN (height, G_MAXINT);
+  ev.time = time;
+  g_mutex_lock (&self->lock);
+  queue_event (self, &ev);
+  flush_soon (self, initial_download);
+  g_mutex_unlock (&self->lock);
+}
+
 void
 umk_ipc_node1_chainstate_loaded (UmkIpcNode1 *self)
 {
@@ -265,6 +305,7 @@ umk_ipc_node1_chainstate_loaded (UmkIpcNode1 *self)
   UmkChainstateCallbacks cb = { 0 };
   cb.tip_changed = on_tip_changed;
   cb.header_tip_changed = on_header_tip_changed;
+  cb.headers_presync = on_headers_presync;
   cb.user = self;
   umk_chainstate_add_callbacks (cs, &cb);
   /* The first snapshot, and a TipChanged for peers that connected during

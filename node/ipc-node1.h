@@ -4,9 +4,10 @@
  * One skeleton serves every connection of the IPC server. Status calls
  * (GetTip, GetBlockchainInfo, …) answer from a snapshot that the
  * chainstate's notifications keep current, so they never wait for the
- * chain lock; ExecuteRpc runs on a pool of its own threads. TipChanged and
- * HeaderTipChanged are emitted from the main context: one per new tip, or,
- * during initial block download, at most one per 250 ms carrying the latest.
+ * chain lock; ExecuteRpc runs on a pool of its own threads. TipChanged,
+ * HeaderTipChanged and HeaderPresyncChanged are emitted from the main
+ * context: one per change, or, during initial block download, at most one
+ * of each per 250 ms carrying the latest.
  */
 #pragma once
 

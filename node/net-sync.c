@@ -378,6 +378,29 @@ accept_headers (UmkPeerManager *pm, PeerState *st, const UmkBlockHeader *headers
   umk_chainstate_unlock (cs);
 }
 
+/* Core's m_headers_presync_bestpeer: of the peers pre-syncing, the one with
+ * the most work reports its progress to validation (the log line and the
+ * app's HeaderPresyncChanged); a peer behind it stays quiet. */
+static void
+report_presync (UmkPeerManager *pm, PeerState *st)
+{
+  if (st->presync == NULL || umk_headers_sync_phase (st->presync) != UMK_HEADERS_SYNC_PRESYNC)
+    return;
+  const UmkArith256 *work = umk_headers_sync_presync_work (st->presync);
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init (&it, pm->states);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    {
+      PeerState *other = value;
+      if (other != st && other->presync != NULL
+          && umk_arith256_cmp (umk_headers_sync_presync_work (other->presync), work) > 0)
+        return;
+    }
+  umk_chainstate_report_headers_presync (cs_of (pm), umk_headers_sync_presync_height (st->presync),
+                                         umk_headers_sync_presync_time (st->presync));
+}
+
 /* Feeds one headers message to the peer's pre-sync, asks for the next
  * batch when it wants one, and ends the sync when it is over. Returns: the
  * headers it released to be stored, or NULL for none. */
@@ -394,6 +417,8 @@ presync_step (UmkPeerManager *pm, PeerState *st, const UmkBlockHeader *h, size_t
     }
   if (umk_headers_sync_phase (st->presync) == UMK_HEADERS_SYNC_FINAL)
     g_clear_pointer (&st->presync, umk_headers_sync_free);
+  else
+    report_presync (pm, st);
   GArray *released = g_steal_pointer (&r.pow_validated_headers);
   umk_headers_sync_result_clear (&r);
   if (released != NULL && released->len == 0)

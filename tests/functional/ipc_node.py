@@ -5,6 +5,8 @@ at /org/umkoin/Node, org.umkoin.Chain1 at /org/umkoin/Chain):
 - the socket (0600, in a 0700 folder), found by `gdbus introspect` and
   `gdbus call`, and removed at shutdown;
 - Node1: GetBlockchainInfo, GetTip, TipChanged after blocks mined by RPC,
+  HeaderTipChanged once per headers message from a P2P peer and for
+  submitheader, HeaderPresyncChanged for low-work headers pre-synced,
   ExecuteRpc (results and Core's errors), GetNetworkInfo, GetPeers;
 - Chain1: the chain lookups, blocks as raw bytes, BroadcastTransaction (the
   path and messages of sendrawtransaction), the mempool, fee rates, and the
@@ -514,6 +516,31 @@ class IpcInitialDownload(IpcBindCase):
         self.assertEqual([m.body[:2] for m in connected],
                          [(b.hash, h) for h, b in enumerate(blocks, 1)])
         self.assertEqual(connected[-1].body[2], blocks[-1].serialize())
+
+
+class IpcHeadersPresync(IpcBindCase):
+    # 2,500 regtest blocks of work: 2,000 headers have too little, so the
+    # node pre-syncs them (checks them without storing any).
+    extra_args = [['-ipcbind=unix', '-disablewallet', '-minimumchainwork=0x1392']]
+
+    def test_presync_signalled_not_stored(self):
+        node = self.node
+        peer = self.peer()
+        blocks, prev = [], node.getblockhash(0)
+        start = int(time.time()) - 3000 * 600
+        for height in range(1, 2001):
+            block = bt.create_block(prev, height, time=start + height * 600)
+            blocks.append(block)
+            prev = block.hash
+        p2p = P2PPeer(node)
+        self.addCleanup(p2p.close)
+        p2p.send('headers', headers_payload(blocks))
+        sig = peer.wait_signal(lambda m: m.interface == NODE1)
+        self.assertEqual((sig.member, sig.body), ('HeaderPresyncChanged', (2000, blocks[-1].time)))
+        # The node asks the peer for more, and has stored no header.
+        p2p.wait_for('getheaders', lambda m: m.data['locator'][0] == blocks[-1].hash_bytes)
+        (info,) = peer.call(NODE_PATH, NODE1, 'GetBlockchainInfo')
+        self.assertEqual((info['blocks'], info['headers']), (0, 0))
 
 
 class IpcPaths(test_framework.TestCase):

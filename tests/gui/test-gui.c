@@ -17,7 +17,8 @@
  *                                   the app attaches, sees its height, quits,
  *                                   the node runs on; a second app sees the
  *                                   connection lost when the node stops
- *   /gui/sync-from-peer             the app's node gets a header ahead of its
+ *   /gui/sync-from-peer             a headers pre-sync in the status line; the
+ *                                   app's node gets a header ahead of its
  *                                   block (headers 1, blocks 0), then syncs 20
  *                                   blocks from a node started here; the
  *                                   Node page lists that peer
@@ -1105,12 +1106,23 @@ test_sync_from_peer (void)
   UmkApplication *app = start_app ((const char *const *) gui_argv->pdata);
   assert_connected (app);
   assert_sync (app, "0", "0");
+  UmkWindow *window = umk_application_get_window (app);
 
-  /* A header without its block: HeaderTipChanged alone. */
+  /* A peer's headers being pre-synced (the node's HeaderPresyncChanged, as
+   * ipc_node.py sees it from a real pre-sync): the status says so. */
+  UmkNodeClient *client = umk_application_get_node_client (app);
+  gint64 three_days_ago = g_get_real_time () / G_USEC_PER_SEC - 3 * 86400 - 60;
+  g_signal_emit_by_name (client, "header-presync-changed", 5000, three_days_ago);
+  g_assert_cmpstr (umk_window_get_status_text (window), ==,
+                   "Pre-syncing headers: 5000, 3 days behind…");
+
+  /* A header without its block: HeaderTipChanged alone, which also ends
+   * what the pre-sync showed. */
   const char *submit[] = { "submitheader", header1, NULL };
   g_autofree char *submitted = cli (&nd, submit);
   g_assert_nonnull (submitted);
   assert_sync (app, "0", "1");
+  g_assert_cmpstr (umk_window_get_status_text (window), ==, "Synchronizing with the network…");
 
   /* The blocks over P2P, from the peer the node is told about. */
   g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", pd.p2p_port);
@@ -1119,7 +1131,6 @@ test_sync_from_peer (void)
   g_assert_nonnull (added);
   assert_sync (app, "20", "20");
 
-  UmkWindow *window = umk_application_get_window (app);
   umk_window_show_page (window, "node");
   PeerWait pw = { umk_window_get_node_page (window), address };
   if (!wait_for (peer_listed, &pw, 30))
