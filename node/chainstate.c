@@ -526,6 +526,10 @@ void
 umk_chainstate_report_headers_presync (UmkChainstate *cs, int64_t height, gint64 time)
 {
   umk_chainstate_lock (cs);
+  /* The minimum in effect (-minimumchainwork), which decides whether headers
+   * are pre-synced at all. Core compares with the chain's built-in value
+   * instead, so with a raised -minimumchainwork (as on regtest in tests) it
+   * goes quiet while pre-syncs go on. */
   UmkArith256 minimum;
   umk_chainstate_minimum_work (cs, &minimum);
   gint64 now_us = g_get_monotonic_time ();
