@@ -229,6 +229,19 @@ start_app (const char *const *gui_argv)
   return app;
 }
 
+/* The app with a node it spawns, given the node's options (no argv[0]):
+ * as `umkoin-gui <options>`. */
+static UmkApplication *
+start_app_spawning (char **node_options)
+{
+  g_autoptr (GPtrArray) gui_argv = g_ptr_array_new ();
+  g_ptr_array_add (gui_argv, "umkoin-gui");
+  for (char **a = node_options; *a; a++)
+    g_ptr_array_add (gui_argv, *a);
+  g_ptr_array_add (gui_argv, NULL);
+  return start_app ((const char *const *) gui_argv->pdata);
+}
+
 static gboolean
 is_connected (gpointer data)
 {
@@ -765,14 +778,8 @@ test_spawned (void)
   NodeDir nd;
   node_dir_init (&nd);
   g_auto (GStrv) args = node_args (&nd, NULL);
-  g_autoptr (GPtrArray) gui_argv = g_ptr_array_new ();
-  g_ptr_array_add (gui_argv, "umkoin-gui");
-  for (char **a = args; *a; a++)
-    g_ptr_array_add (gui_argv, *a);
-  g_ptr_array_add (gui_argv, NULL);
-
   /* (1) The app spawns the node, with our options and its -ipcfd. */
-  UmkApplication *app = start_app ((const char *const *) gui_argv->pdata);
+  UmkApplication *app = start_app_spawning (args);
   UmkNodeClient *client = umk_application_get_node_client (app);
   g_assert_true (umk_node_client_get_spawned (client));
   GPid pid = umk_node_client_get_pid (client);
@@ -879,13 +886,7 @@ test_node_died (void)
   NodeDir nd;
   node_dir_init (&nd);
   g_auto (GStrv) args = node_args (&nd, "-disablewallet", NULL);
-  g_autoptr (GPtrArray) gui_argv = g_ptr_array_new ();
-  g_ptr_array_add (gui_argv, "umkoin-gui");
-  for (char **a = args; *a; a++)
-    g_ptr_array_add (gui_argv, *a);
-  g_ptr_array_add (gui_argv, NULL);
-
-  UmkApplication *app = start_app ((const char *const *) gui_argv->pdata);
+  UmkApplication *app = start_app_spawning (args);
   UmkNodeClient *client = umk_application_get_node_client (app);
   assert_connected (app);
   /* No wallet process: the Wallet area says why. */
@@ -1098,12 +1099,7 @@ test_sync_from_peer (void)
   NodeDir nd;
   node_dir_init (&nd);
   g_auto (GStrv) args = node_args (&nd, "-disablewallet", NULL);
-  g_autoptr (GPtrArray) gui_argv = g_ptr_array_new ();
-  g_ptr_array_add (gui_argv, "umkoin-gui");
-  for (char **a = args; *a; a++)
-    g_ptr_array_add (gui_argv, *a);
-  g_ptr_array_add (gui_argv, NULL);
-  UmkApplication *app = start_app ((const char *const *) gui_argv->pdata);
+  UmkApplication *app = start_app_spawning (args);
   assert_connected (app);
   assert_sync (app, "0", "0");
   UmkWindow *window = umk_application_get_window (app);
