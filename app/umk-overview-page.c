@@ -190,6 +190,7 @@ on_state (UmkNodeClient *client, G_GNUC_UNUSED GParamSpec *pspec, gpointer user_
   if (node == NULL)
     return;
   umk_sync_estimate_reset (self->estimate);
+  self->presync_height = 0; /* a new connection reports its own */
   umk_node1_call_get_blockchain_info (node, self->cancellable, on_blockchain_info, self);
 }
 
