@@ -4,8 +4,11 @@
 
 #include "app/umk-node-page.h"
 
+#include "app/umk-format.h"
 #include "app/umk-peer.h"
+#include "common/json.h"
 #include "common/logging.h"
+#include "common/netaddress.h"
 
 #include <glib/gi18n.h>
 
@@ -197,6 +200,129 @@ refresh_network (UmkNodePage *self)
   umk_node1_call_get_peers (node, self->cancellable, on_peers, self);
 }
 
+/* ---- Peer actions (Core's peers table: disconnect, ban) ------------------------------ */
+
+/* How long "Ban for …" bans, as Core's GUI offers. */
+static const struct
+{
+  const char *label;
+  gint64 seconds;
+} ban_times[] = {
+  { N_ ("Ban for 1 _Hour"), 3600 },
+  { N_ ("Ban for 1 _Day"), 86400 },
+  { N_ ("Ban for 1 _Week"), 7 * 86400 },
+  { N_ ("Ban for 1 _Year"), 365 * 86400 },
+};
+
+/* Shows text in the window's toast overlay, if the page is in one. */
+static void
+toast (UmkNodePage *self, const char *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+}
+
+static void
+on_peer_action_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (UmkNodePage) self = user_data;
+  g_autofree char *reply = NULL;
+  g_autoptr (GError) error = NULL;
+  if (!umk_node1_call_execute_rpc_finish (UMK_NODE1 (source), &reply, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      return;
+    }
+  gboolean is_error = FALSE;
+  g_autofree char *text = umk_console_format_reply (reply, &is_error);
+  if (is_error)
+    toast (self, text); /* e.g. the peer left meanwhile */
+  self->network.again = TRUE;
+  refresh_network (self);
+}
+
+/* Runs one RPC method with params (JSON array text) for a peer action. */
+static void
+peer_rpc (UmkNodePage *self, const char *method, const char *params)
+{
+  UmkNode1 *node = self->client ? umk_node_client_get_node (self->client) : NULL;
+  if (node == NULL)
+    return;
+  UMK_LOG_DEBUG (UMK_LOG_QT, "node page: %s %s", method, params);
+  umk_node1_call_execute_rpc (node, method, params, "", self->cancellable, on_peer_action_done,
+                              g_object_ref (self));
+}
+
+/* peer.disconnect(x id): Core's disconnectnode by id. */
+static void
+on_disconnect_activated (GtkWidget *widget, G_GNUC_UNUSED const char *action, GVariant *param)
+{
+  g_autofree char *params
+      = g_strdup_printf ("[\"\", %" G_GINT64_FORMAT "]", g_variant_get_int64 (param));
+  peer_rpc (UMK_NODE_PAGE (widget), "disconnectnode", params);
+}
+
+/* peer.ban((xx) id, seconds): Core's setban of the peer's address, which
+ * also disconnects it. */
+static void
+on_ban_activated (GtkWidget *widget, G_GNUC_UNUSED const char *action, GVariant *param)
+{
+  UmkNodePage *self = UMK_NODE_PAGE (widget);
+  gint64 id, seconds;
+  g_variant_get (param, "(xx)", &id, &seconds);
+  const char *address = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->peers)); i++)
+    {
+      g_autoptr (UmkPeer) peer = g_list_model_get_item (G_LIST_MODEL (self->peers), i);
+      if (umk_peer_get_id (peer) == id)
+        address = umk_peer_get_address (peer); /* the store keeps the peer alive */
+    }
+  uint16_t port = 0;
+  g_autofree char *host = NULL;
+  if (address == NULL || !umk_split_host_port (address, &port, &host) || host == NULL
+      || *host == '\0')
+    {
+      toast (self, _ ("That peer is gone."));
+      return;
+    }
+  g_autoptr (UmkJsonWriter) w = umk_json_writer_new (0);
+  umk_json_writer_begin_array (w);
+  umk_json_writer_string (w, host);
+  umk_json_writer_string (w, "add");
+  umk_json_writer_int (w, seconds);
+  umk_json_writer_end_array (w);
+  peer_rpc (self, "setban", umk_json_writer_peek (w, NULL));
+}
+
+/* The row's menu: Disconnect, and the ban times. */
+static GtkWidget *
+peer_menu_button (UmkPeer *peer)
+{
+  g_autoptr (GMenu) menu = g_menu_new ();
+  g_autoptr (GMenuItem) disconnect = g_menu_item_new (_ ("_Disconnect"), NULL);
+  g_menu_item_set_action_and_target_value (disconnect, "peer.disconnect",
+                                           g_variant_new_int64 (umk_peer_get_id (peer)));
+  g_menu_append_item (menu, disconnect);
+  g_autoptr (GMenu) bans = g_menu_new ();
+  for (gsize i = 0; i < G_N_ELEMENTS (ban_times); i++)
+    {
+      g_autoptr (GMenuItem) item = g_menu_item_new (_ (ban_times[i].label), NULL);
+      g_menu_item_set_action_and_target_value (
+          item, "peer.ban", g_variant_new ("(xx)", umk_peer_get_id (peer), ban_times[i].seconds));
+      g_menu_append_item (bans, item);
+    }
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (bans));
+  GtkWidget *button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _ ("Disconnect or ban this peer"));
+  return button;
+}
+
 static GtkWidget *
 create_peer_row (gpointer item, G_GNUC_UNUSED gpointer user_data)
 {
@@ -216,6 +342,7 @@ create_peer_row (gpointer item, G_GNUC_UNUSED gpointer user_data)
   GtkWidget *label = gtk_label_new (suffix);
   gtk_widget_add_css_class (label, "numeric");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), peer_menu_button (peer));
   return row;
 }
 
@@ -329,6 +456,9 @@ umk_node_page_class_init (UmkNodePageClass *klass)
   object_class->finalize = umk_node_page_finalize;
   widget_class->map = umk_node_page_map;
   widget_class->unmap = umk_node_page_unmap;
+
+  gtk_widget_class_install_action (widget_class, "peer.disconnect", "x", on_disconnect_activated);
+  gtk_widget_class_install_action (widget_class, "peer.ban", "(xx)", on_ban_activated);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/umkoin/Umkoin/umk-node-page.ui");
   gtk_widget_class_bind_template_child (widget_class, UmkNodePage, connections_label);

@@ -1,7 +1,12 @@
 /* umk-node-page.h — the Node page: the network (connections in and out, the
- * peers list) and the chain (height, best block hash, difficulty, size on
- * disk). Refreshed on the node's signals, and every few seconds while the
- * page is shown. */
+ * peers list, each peer with a menu: Disconnect, Ban for 1 hour … 1 year)
+ * and the chain (height, best block hash, difficulty, size on disk).
+ * Refreshed on the node's signals, and every few seconds while the page is
+ * shown.
+ *
+ * Actions (on the page): "peer.disconnect" (x: peer id) and "peer.ban"
+ * ((xx): peer id, seconds), run through Node1.ExecuteRpc as Core's
+ * disconnectnode and setban; a failure shows as a toast. */
 #pragma once
 
 #include "app/umk-node-client.h"

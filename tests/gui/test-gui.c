@@ -21,7 +21,8 @@
  *                                   app's node gets a header ahead of its
  *                                   block (headers 1, blocks 0), then syncs 20
  *                                   blocks from a node started here; the
- *                                   Node page lists that peer
+ *                                   Node page lists that peer, disconnects
+ *                                   and bans it
  *
  * The programs come from the build tree: UMKOIN_NODE (also what the app's
  * umk_ipc_find_program() honours) and UMKOIN_CLI, set by tests/gui/meson.build.
@@ -1056,6 +1057,7 @@ typedef struct
 {
   UmkNodePage *page;
   char *address;
+  gint64 id; /* the peer found */
 } PeerWait;
 
 static gboolean
@@ -1068,9 +1070,18 @@ peer_listed (gpointer data)
       g_autoptr (UmkPeer) peer = g_list_model_get_item (peers, i);
       if (g_strcmp0 (umk_peer_get_address (peer), w->address) == 0 && !umk_peer_get_inbound (peer)
           && umk_peer_get_height (peer) == 20)
-        return TRUE;
+        {
+          w->id = umk_peer_get_id (peer);
+          return TRUE;
+        }
     }
   return FALSE;
+}
+
+static gboolean
+no_peers (gpointer data)
+{
+  return g_list_model_get_n_items (umk_node_page_get_peers (data)) == 0;
 }
 
 /* The app's node syncs from a peer: a header that arrives ahead of its
@@ -1132,6 +1143,28 @@ test_sync_from_peer (void)
   if (!wait_for (peer_listed, &pw, 30))
     g_error ("the Node page does not list the outbound peer %s at height 20", address);
   screenshot (GTK_WIDGET (window), "gui-synced-node.png");
+
+  /* The row's menu: Disconnect, then (connected again) Ban for 1 day,
+   * through the node's disconnectnode and setban. */
+  gtk_widget_activate_action (GTK_WIDGET (pw.page), "peer.disconnect", "x", pw.id);
+  if (!wait_for (no_peers, pw.page, 30))
+    g_error ("the peer is still listed after Disconnect");
+  static const char *const count[] = { "getconnectioncount", NULL };
+  g_autofree char *connections = cli (&nd, count);
+  g_assert_cmpstr (connections, ==, "0");
+  g_autofree char *again = cli (&nd, addnode);
+  g_assert_nonnull (again);
+  if (!wait_for (peer_listed, &pw, 30))
+    g_error ("the peer did not come back");
+  gtk_widget_activate_action (GTK_WIDGET (pw.page), "peer.ban", "(xx)", pw.id, (gint64) 86400);
+  if (!wait_for (no_peers, pw.page, 30))
+    g_error ("the peer is still listed after Ban");
+  static const char *const listbanned[] = { "listbanned", NULL };
+  g_autofree char *banned = cli (&nd, listbanned);
+  g_assert_nonnull (banned);
+  g_assert_nonnull (strstr (banned, "\"address\": \"127.0.0.1/32\""));
+  g_assert_nonnull (strstr (banned, "\"ban_duration\": 86400"));
+
   umk_window_show_page (window, "overview");
   screenshot (GTK_WIDGET (window), "gui-synced.png");
 
