@@ -269,24 +269,38 @@ assert_connected (UmkApplication *app)
 typedef struct
 {
   UmkApplication *app;
-  const char *text;
-} BlocksWait;
+  const char *blocks;
+  const char *headers; /* NULL: any */
+} SyncWait;
 
 static gboolean
-blocks_shown (gpointer data)
+sync_shown (gpointer data)
 {
-  BlocksWait *w = data;
+  SyncWait *w = data;
   UmkWindow *window = umk_application_get_window (w->app);
-  return window != NULL && g_strcmp0 (umk_window_get_blocks_text (window), w->text) == 0;
+  return window != NULL && g_strcmp0 (umk_window_get_blocks_text (window), w->blocks) == 0
+         && (w->headers == NULL
+             || g_strcmp0 (umk_window_get_headers_text (window), w->headers) == 0);
+}
+
+/* Waits until the Overview shows these blocks (and headers, unless NULL). */
+static void
+assert_sync (UmkApplication *app, const char *blocks, const char *headers)
+{
+  SyncWait w = { app, blocks, headers };
+  if (!wait_for (sync_shown, &w, 60))
+    {
+      UmkWindow *window = umk_application_get_window (app);
+      g_error ("the window shows blocks \"%s\" and headers \"%s\", not \"%s\" and \"%s\"",
+               umk_window_get_blocks_text (window), umk_window_get_headers_text (window), blocks,
+               headers ? headers : "any");
+    }
 }
 
 static void
 assert_blocks (UmkApplication *app, const char *text)
 {
-  BlocksWait w = { app, text };
-  if (!wait_for (blocks_shown, &w, 30))
-    g_error ("the window shows blocks \"%s\", not \"%s\"",
-             umk_window_get_blocks_text (umk_application_get_window (app)), text);
+  assert_sync (app, text, NULL);
 }
 
 static gboolean
@@ -1025,33 +1039,6 @@ test_attached (void)
 }
 
 /* ---- /gui/sync-from-peer ---------------------------------------------------------------- */
-
-typedef struct
-{
-  UmkApplication *app;
-  const char *blocks;
-  const char *headers;
-} SyncWait;
-
-static gboolean
-sync_shown (gpointer data)
-{
-  SyncWait *w = data;
-  UmkWindow *window = umk_application_get_window (w->app);
-  return g_strcmp0 (umk_window_get_blocks_text (window), w->blocks) == 0
-         && g_strcmp0 (umk_window_get_headers_text (window), w->headers) == 0;
-}
-
-static void
-assert_sync (UmkApplication *app, const char *blocks, const char *headers)
-{
-  SyncWait w = { app, blocks, headers };
-  UmkWindow *window = umk_application_get_window (app);
-  if (!wait_for (sync_shown, &w, 60))
-    g_error ("the window shows blocks \"%s\" and headers \"%s\", not \"%s\" and \"%s\"",
-             umk_window_get_blocks_text (window), umk_window_get_headers_text (window), blocks,
-             headers);
-}
 
 typedef struct
 {
