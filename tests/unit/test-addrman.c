@@ -679,6 +679,19 @@ test_remove_invalid (void)
   g_assert_cmpuint (size_all (am2), ==, 2);
 }
 
+/* Adds numbered (first) … numbered (end - 1) from source and moves each to
+ * tried, as Core's collision tests fill the tried table. */
+static void
+add_tried_range (UmkAddrMan *am, int first, int end, const UmkNetAddr *source)
+{
+  for (int i = first; i < end; i++)
+    {
+      UmkAddress a = numbered (i);
+      g_assert_true (add1 (am, &a, source));
+      g_assert_true (good (am, &a.service));
+    }
+}
+
 static void
 test_select_tried_collision (void)
 {
@@ -709,12 +722,7 @@ test_noevict (void)
 {
   g_autoptr (UmkAddrMan) am = new_addrman ();
   UmkNetAddr source = ip ("252.2.2.2");
-  for (int i = 1; i < 36; i++)
-    {
-      UmkAddress a = numbered (i);
-      g_assert_true (add1 (am, &a, &source));
-      g_assert_true (good (am, &a.service));
-    }
+  add_tried_range (am, 1, 36, &source);
   /* 36 collides with 19 in tried */
   UmkAddress a36 = numbered (36);
   g_assert_true (add1 (am, &a36, &source));
@@ -726,12 +734,7 @@ test_noevict (void)
   g_autofree char *c2 = collision_str (am);
   g_assert_cmpstr (c2, ==, "[::]:0");
 
-  for (int i = 37; i < 59; i++)
-    {
-      UmkAddress a = numbered (i);
-      g_assert_true (add1 (am, &a, &source));
-      g_assert_true (good (am, &a.service));
-    }
+  add_tried_range (am, 37, 59, &source);
   UmkAddress a59 = numbered (59);
   g_assert_true (add1 (am, &a59, &source));
   g_assert_false (good (am, &a59.service));
@@ -752,12 +755,7 @@ test_evictionworks (void)
 {
   g_autoptr (UmkAddrMan) am = new_addrman ();
   UmkNetAddr source = ip ("252.2.2.2");
-  for (int i = 1; i < 36; i++)
-    {
-      UmkAddress a = numbered (i);
-      g_assert_true (add1 (am, &a, &source));
-      g_assert_true (good (am, &a.service));
-    }
+  add_tried_range (am, 1, 36, &source);
   UmkAddress a36 = numbered (36);
   g_assert_true (add1 (am, &a36, &source));
   g_assert_false (good (am, &a36.service));
