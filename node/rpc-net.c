@@ -172,34 +172,51 @@ rpc_ping (UmkRpcCall *call, UmkJsonWriter *w, GError **error)
 
 /* ---- getpeerinfo ------------------------------------------------------------- */
 
-static gint
-str_ptr_cmp (gconstpointer a, gconstpointer b)
+/* One entry of a per-message byte count table. The name is the peer's own
+ * key: entries are never removed while the peer lives. */
+typedef struct
 {
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
+  const char *name;
+  guint64 bytes;
+} PerMsgBytes;
+
+static gint
+per_msg_cmp (gconstpointer a, gconstpointer b)
+{
+  return strcmp (((const PerMsgBytes *) a)->name, ((const PerMsgBytes *) b)->name);
 }
 
-/* A per-message byte count table as Core's std::map shows it: keys in byte
+/* Copies a per-message table as Core's std::map shows it: keys in byte
  * order, zero counts left out. The peer is locked. */
+static GArray *
+per_msg_snapshot (GHashTable *table)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (PerMsgBytes));
+  if (table == NULL)
+    return out;
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init (&it, table);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    if (*(const guint64 *) v > 0)
+      {
+        PerMsgBytes e = { k, *(const guint64 *) v };
+        g_array_append_val (out, e);
+      }
+  g_array_sort (out, per_msg_cmp);
+  return out;
+}
+
 static void
-write_per_msg (UmkJsonWriter *w, const char *key, GHashTable *table)
+write_per_msg (UmkJsonWriter *w, const char *key, GArray *entries)
 {
   umk_json_writer_key (w, key);
   umk_json_writer_begin_object (w);
-  if (table != NULL)
+  for (guint i = 0; i < entries->len; i++)
     {
-      g_autoptr (GPtrArray) keys = g_ptr_array_new ();
-      GHashTableIter it;
-      gpointer k, v;
-      g_hash_table_iter_init (&it, table);
-      while (g_hash_table_iter_next (&it, &k, &v))
-        if (*(const guint64 *) v > 0)
-          g_ptr_array_add (keys, k);
-      g_ptr_array_sort (keys, str_ptr_cmp);
-      for (guint i = 0; i < keys->len; i++)
-        {
-          umk_json_writer_key (w, keys->pdata[i]);
-          umk_json_writer_uint (w, *(const guint64 *) g_hash_table_lookup (table, keys->pdata[i]));
-        }
+      const PerMsgBytes *e = &g_array_index (entries, PerMsgBytes, i);
+      umk_json_writer_key (w, e->name);
+      umk_json_writer_uint (w, e->bytes);
     }
   umk_json_writer_end_object (w);
 }
@@ -224,9 +241,14 @@ write_peer (UmkRpcCall *call, UmkJsonWriter *w, UmkPeer *peer, const UmkPeerStat
   umk_json_writer_kv_int (w, "last_inv_sequence", (gint64) st->last_inv_sequence);
   umk_json_writer_kv_int (w, "inv_to_send", (gint64) st->inv_to_send);
 
+  /* The totals and the per-message tables from one moment, so that the
+   * received messages never add up to more than bytesrecv. (Sent messages
+   * are counted when queued and bytessent when written, as in Core.) */
   g_mutex_lock (&peer->lock);
   gint64 last_send = peer->last_send, last_recv = peer->last_recv;
   guint64 bytes_sent = peer->bytes_sent, bytes_recv = peer->bytes_recv;
+  g_autoptr (GArray) sent_per_msg = per_msg_snapshot (peer->sent_per_type);
+  g_autoptr (GArray) recv_per_msg = per_msg_snapshot (peer->recv_per_type);
   g_mutex_unlock (&peer->lock);
   umk_json_writer_kv_int (w, "lastsend", last_send);
   umk_json_writer_kv_int (w, "lastrecv", last_recv);
@@ -274,10 +296,8 @@ write_peer (UmkRpcCall *call, UmkJsonWriter *w, UmkPeer *peer, const UmkPeerStat
   umk_json_writer_key (w, "minfeefilter");
   umk_rpc_write_amount (w, st->fee_filter);
 
-  g_mutex_lock (&peer->lock);
-  write_per_msg (w, "bytessent_per_msg", peer->sent_per_type);
-  write_per_msg (w, "bytesrecv_per_msg", peer->recv_per_type);
-  g_mutex_unlock (&peer->lock);
+  write_per_msg (w, "bytessent_per_msg", sent_per_msg);
+  write_per_msg (w, "bytesrecv_per_msg", recv_per_msg);
   umk_json_writer_kv_string (w, "connection_type", umk_conn_type_name (peer->conn_type));
   /* Only the plaintext transport exists here. */
   umk_json_writer_kv_string (w, "transport_protocol_type", "v1");
