@@ -961,8 +961,10 @@ start_node (char **args, Child *c)
     g_ptr_array_add (argv, *a);
   g_ptr_array_add (argv, NULL);
   g_autoptr (GError) error = NULL;
-  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
-                                NULL, &c->pid, &error));
+  /* The node's log goes to our stderr: stdout is the TAP stream. */
+  g_assert_true (g_spawn_async_with_pipes_and_fds (
+      NULL, (const char *const *) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, -1,
+      STDERR_FILENO, -1, NULL, NULL, 0, &c->pid, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   g_child_watch_add (c->pid, on_child_exit, c);
 }
