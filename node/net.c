@@ -285,13 +285,14 @@ on_read (GObject *source, GAsyncResult *res, gpointer user_data)
       umk_peer_unref (peer);
       return;
     }
+  /* The node's total first: read after a peer's count, it covers it. */
+  g_mutex_lock (&cm->lock);
+  cm->total_recv += (uint64_t) n;
+  g_mutex_unlock (&cm->lock);
   g_mutex_lock (&peer->lock);
   peer->bytes_recv += (uint64_t) n;
   peer->last_recv = now_s (cm);
   g_mutex_unlock (&peer->lock);
-  g_mutex_lock (&cm->lock);
-  cm->total_recv += (uint64_t) n;
-  g_mutex_unlock (&cm->lock);
   if (!receive_bytes (peer, peer->rbuf, (size_t) n))
     {
       g_atomic_int_set (&peer->disconnect, 1);
@@ -366,6 +367,10 @@ on_written (GObject *source, GAsyncResult *res, gpointer user_data)
   gsize written = 0;
   gboolean ok = g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), res, &written, &error);
   peer->writing = FALSE;
+  /* The node's total first, as in on_read. */
+  g_mutex_lock (&cm->lock);
+  cm->total_sent += written;
+  g_mutex_unlock (&cm->lock);
   g_mutex_lock (&peer->lock);
   GBytes *done = g_queue_pop_head (&peer->send_queue);
   size_t len = done != NULL ? g_bytes_get_size (done) : 0;
@@ -378,9 +383,6 @@ on_written (GObject *source, GAsyncResult *res, gpointer user_data)
     peer->pause_send = FALSE;
   g_mutex_unlock (&peer->lock);
   g_clear_pointer (&done, g_bytes_unref);
-  g_mutex_lock (&cm->lock);
-  cm->total_sent += written;
-  g_mutex_unlock (&cm->lock);
   if (!ok && !peer->closed)
     {
       UMK_LOG_DEBUG (UMK_LOG_NET, "socket send error for peer=%" G_GINT64_FORMAT ": %s", peer->id,
