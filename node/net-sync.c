@@ -416,7 +416,13 @@ presync_step (UmkPeerManager *pm, PeerState *st, const UmkBlockHeader *h, size_t
       (void) maybe_send_getheaders (pm, st, locator);
     }
   if (umk_headers_sync_phase (st->presync) == UMK_HEADERS_SYNC_FINAL)
-    g_clear_pointer (&st->presync, umk_headers_sync_free);
+    {
+      g_clear_pointer (&st->presync, umk_headers_sync_free);
+      /* getpeerinfo shows the pre-sync over before any of its headers is
+       * stored, as in Core (the stats are otherwise published after the
+       * message). */
+      publish_stats (pm, st);
+    }
   else
     report_presync (pm, st);
   GArray *released = g_steal_pointer (&r.pow_validated_headers);
