@@ -62,10 +62,16 @@ class Topologies(SyncTestCase):
             self.assertEqual(n.getchaintips(), [{'height': 500, 'hash': hashes[-1], 'branchlen': 0,
                                                  'status': 'active'}])
         # Each node knows its upstream peer (the one it synced from) to have
-        # the whole chain: getpeerinfo's synced_headers / synced_blocks.
-        for i in range(1, 4):
+        # the whole chain: getpeerinfo's synced_headers / synced_blocks. They
+        # are the peer's state, published after the message that moved the
+        # tip (synced_blocks in Core when it next looks for blocks to fetch),
+        # so wait for them.
+        def upstream_synced(i):
             [(up, _)] = test_framework.node_links(self.nodes[i], self.nodes[i - 1])
-            self.assertEqual((up['synced_headers'], up['synced_blocks']), (500, 500))
+            return (up['synced_headers'], up['synced_blocks']) == (500, 500)
+        for i in range(1, 4):
+            self.wait_until(lambda: upstream_synced(i),
+                            message=f'node {i} never saw its upstream peer at 500/500')
         # Blocks came by P2P: node 3 got them from node 2, its only peer.
         [p32] = n3.getpeerinfo()
         self.assertGreater(p32['bytesrecv_per_msg'].get('block', 0) +
