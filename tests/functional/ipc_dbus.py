@@ -357,6 +357,13 @@ class DBusPeer:
             return self.pending.pop(0)
         return self._read_message(timeout)
 
+    def ping(self, timeout=60):
+        """org.freedesktop.DBus.Peer.Ping, which GDBus answers itself. Our
+        side of the handshake ends before the node has taken the connection
+        (a GDBusServer's new-connection handler, which exports the objects
+        the signals come from); the reply says it has."""
+        self.call('/', 'org.freedesktop.DBus.Peer', 'Ping', timeout=timeout)
+
     def call(self, path, interface, member, signature='', args=(), timeout=60):
         """A method call; returns the reply's body (a tuple) or raises
         DBusError. Calls the peer makes to us meanwhile are answered with

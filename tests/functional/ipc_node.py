@@ -66,6 +66,7 @@ class IpcBindCase(test_framework.TestCase):
 
     def peer(self, path=None):
         p = DBusPeer.connect_unix(path or self.sock_path)
+        p.ping()   # no signal is missed after this
         self.addCleanup(p.close)
         return p
 

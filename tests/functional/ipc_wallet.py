@@ -125,6 +125,7 @@ class WalletCase(test_framework.TestCase):
 
     def peer(self, path):
         p = DBusPeer.connect_unix(path)
+        p.ping()   # no signal is missed after this
         self.addCleanup(p.close)
         return p
 
