@@ -322,6 +322,14 @@ umk_args_get_path (const UmkArgs *args, const char *name, const char *def)
 }
 
 gboolean
+umk_args_has_test_option (const UmkArgs *args, const char *option)
+{
+  g_return_val_if_fail (args != NULL && option != NULL, FALSE);
+  g_auto (GStrv) options = umk_args_get_list (args, "-test");
+  return g_strv_contains ((const char *const *) options, option);
+}
+
+gboolean
 umk_args_is_set (const UmkArgs *args, const char *name)
 {
   g_return_val_if_fail (args != NULL && name != NULL, FALSE);

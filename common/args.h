@@ -178,6 +178,9 @@ char **umk_args_get_list (const UmkArgs *args, const char *name) G_GNUC_WARN_UNU
  * empty. Relative paths stay relative (see umk_args_abs_path_for_config_val). */
 char *umk_args_get_path (const UmkArgs *args, const char *name,
                          const char *def) G_GNUC_WARN_UNUSED_RESULT;
+/* Returns: TRUE when one of -test's values is exactly option (Core's
+ * HasTestOption). */
+gboolean umk_args_has_test_option (const UmkArgs *args, const char *option);
 /* Returns: TRUE when the option has a value from any source (negation counts). */
 gboolean umk_args_is_set (const UmkArgs *args, const char *name);
 /* Returns: TRUE when the effective value is a negation ("-nofoo"). */

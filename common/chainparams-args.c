@@ -30,8 +30,7 @@ umk_chain_options_from_args (UmkChainOptions *opts, const UmkArgs *args, GError 
     opts->signet_seeds = g_steal_pointer (&seeds);
 
   opts->fastprune = umk_args_get_bool (args, "-fastprune", FALSE);
-  g_auto (GStrv) tests = umk_args_get_list (args, "-test");
-  opts->enforce_bip94 = tests[0] != NULL && g_strv_contains ((const char *const *) tests, "bip94");
+  opts->enforce_bip94 = umk_args_has_test_option (args, "bip94");
   g_auto (GStrv) heights = umk_args_get_list (args, "-testactivationheight");
   for (char **h = heights; *h != NULL; h++)
     if (!umk_chain_options_add_activation_height (opts, *h, error))

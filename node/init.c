@@ -98,6 +98,22 @@ umk_init_check_parameters (const UmkArgs *args, const UmkChainParams *params, GE
           return FALSE;
         }
     }
+
+  /* -test=<option> changes behaviour for tests only: regtest alone takes
+   * it, and an option we do not know is worth a warning, not a refusal
+   * (Core's rules; its list is in -help-debug). */
+  g_auto (GStrv) tests = umk_args_get_list (args, "-test");
+  if (tests[0] != NULL && params->chain != UMK_CHAIN_REGTEST)
+    {
+      g_set_error_literal (error, UMK_ERROR, UMK_ERROR_INVALID,
+                           "-test=<option> can only be used with regtest");
+      return FALSE;
+    }
+  static const char *const known[]
+      = { "addrman", "reindex_after_failure_noninteractive_yes", "bip94", NULL };
+  for (char **t = tests; *t != NULL; t++)
+    if (!g_strv_contains (known, *t))
+      umk_init_warning ("Unrecognised option \"%s\" provided in -test=<option>.", *t);
   return TRUE;
 }
 

@@ -36,7 +36,10 @@ umk_node_net_start (UmkNode *node, GError **error)
   /* Core starts with an empty address manager when peers.dat is missing
    * or damaged (it says so and goes on). */
   g_autofree char *peers = datadir_file (node, "peers.dat");
-  node->addrman = umk_addrman_new (FALSE);
+  /* -test=addrman: a fixed bucket key, so tests place addresses alike on
+   * every run (Core's deterministic addrman). */
+  gboolean deterministic = umk_args_has_test_option (node->args, "addrman");
+  node->addrman = umk_addrman_new (deterministic);
   g_autoptr (GError) load_error = NULL;
   gint64 start = g_get_monotonic_time ();
   if (umk_addrman_load (node->addrman, peers, node->params->message_start, &load_error))
@@ -52,7 +55,7 @@ umk_node_net_start (UmkNode *node, GError **error)
           "Starting with an empty address manager.",
           load_error->message);
       umk_addrman_free (node->addrman);
-      node->addrman = umk_addrman_new (FALSE);
+      node->addrman = umk_addrman_new (deterministic);
     }
 
   node->connman = umk_connman_new (node, &opts, node->addrman, node->banman);

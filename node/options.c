@@ -178,8 +178,7 @@ static const NodeOption node_options[] = {
     "Keep at most <n> automatic peer connections; -addnode peers are counted apart." },
   { "-maxreceivebuffer=<n>", ANY, CONN, WORKS,
     "Receive buffer per connection, in units of 1000 bytes." },
-  { "-maxsendbuffer=<n>", ANY, CONN, WORKS,
-    "Send buffer per connection, in units of 1000 bytes." },
+  { "-maxsendbuffer=<n>", ANY, CONN, WORKS, "Send buffer per connection, in units of 1000 bytes." },
   { "-maxuploadtarget=<n>", ANY, CONN, NO_P2P,
     "Try to send no more than this to peers per 24 hours (0 for no limit); suffixes k, m, g, "
     "t count in 1000s, K, M, G, T in 1024s (default unit: M)." },
@@ -316,8 +315,10 @@ static const NodeOption node_options[] = {
     "Stop once the blocks from disk are imported (default: 0)." },
   { "-stopatheight", DEBUG, DT, WORKS, "Stop once the best chain reaches this height (0: never)." },
   { "-test=<option>", DEBUG, DT, WORKS,
-    "Turn on a test-only behaviour; may be given more than once. Known: bip94 (enforce "
-    "BIP 94's timewarp rules on regtest)." },
+    "Turn on a test-only behaviour (regtest only); may be given more than once. Known: "
+    "addrman (a fixed address manager key, so address placement repeats), "
+    "reindex_after_failure_noninteractive_yes (accepted for Core's tests; this node never "
+    "asks), bip94 (enforce BIP 94's timewarp rules)." },
   { "-uacomment=<cmt>", ANY, DT, WORKS,
     "Add a comment to the user agent the node tells its peers." },
 

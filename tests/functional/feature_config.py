@@ -188,7 +188,25 @@ class Config(TestCase):
         logged = self.run_node()
         self.assertIn("[warning] Ignoring unknown configuration value regtest.nosuchoption", logged)
 
+    def test_test_options(self):
+        # An unknown -test option is a warning; the known ones start.
+        self.write_config()
+        self.run_node(["-test=addrman", "-test=bip94", "-test=nosuch"])
+        self.assertEqual([l for l in self.node.stderr_text().splitlines() if "-test" in l],
+                         ['Warning: Unrecognised option "nosuch" provided in -test=<option>.'])
+
     # ---- errors
+
+    def test_test_option_needs_regtest(self):
+        # The harness always passes -regtest, so this node is started by hand.
+        datadir = os.path.join(self.node.datadir, "signet-only")
+        os.mkdir(datadir)
+        r = subprocess.run([self.node.binary, f"-datadir={datadir}", "-signet", "-test=addrman",
+                            "-listen=0", "-connect=0", "-printtoconsole=0"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(r.stderr.splitlines(),
+                         ["Error: -test=<option> can only be used with regtest"])
 
     def test_bad_options(self):
         node = self.node

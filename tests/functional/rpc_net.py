@@ -11,7 +11,8 @@ errors for bad input, on two nodes connected to each other:
 - setban, listbanned, clearbanned (subnets, absolute and relative times,
   persistence across a restart, peers dropped when banned);
 - setnetworkactive;
-- addpeeraddress, getnodeaddresses, getaddrmaninfo, getrawaddrman;
+- addpeeraddress, getnodeaddresses, getaddrmaninfo, getrawaddrman (and where
+  -test=addrman places addresses, as umkoind does);
 - the hidden test methods addconnection, sendmsgtopeer, setmocktime.
 
 Written to pass against umkoind as well (the nodes run with -v2transport=0,
@@ -585,6 +586,27 @@ class AddrMan(NetBase):
         self.assertEqual((entry['address'], entry['port'], entry['network'], entry['source'],
                           entry['source_network'], entry['services']),
                          ('1.2.3.4', 6333, 'ipv4', '1.2.3.4', 'ipv4', P2P_SERVICES))
+
+
+class DeterministicAddrMan(p2p.PeerTestCase):
+    extra_args = [['-test=addrman']]
+
+    def test_places_as_umkoind(self):
+        """With -test=addrman the bucket key is fixed (Core's uint256{1}), so
+        where an address lands follows from the address alone. These slots
+        are what umkoind v31.0 -test=addrman showed for the same calls."""
+        node = self.nodes[0]
+        for ip in ('1.2.3.4', '11.1.5.7', '11.2.9.7', '99.100.1.2', '8.8.8.8'):
+            self.assertEqual(node.addpeeraddress(ip, 8333), {'success': True})
+        self.assertEqual(node.addpeeraddress('5.6.7.8', 8333, True), {'success': True})
+        raw = node.getrawaddrman()
+        slots = {table: {k: (v['address'], v['port']) for k, v in entries.items()}
+                 for table, entries in raw.items()}
+        self.assertEqual(slots, {
+            'new': {'125/41': ('8.8.8.8', 8333), '267/45': ('11.1.5.7', 8333),
+                    '617/44': ('99.100.1.2', 8333), '774/4': ('1.2.3.4', 8333),
+                    '853/25': ('11.2.9.7', 8333)},
+            'tried': {'3/35': ('5.6.7.8', 8333)}})
 
 
 class Hidden(NetBase):
