@@ -24,7 +24,6 @@ struct _UmkIpcChild
   GSubprocess *process;
   GPid pid;
   GMainContext *context; /* where signals are emitted */
-  GCancellable *cancellable;
   GDBusConnection *connection;
   GDataInputStream *output;
   GQueue last_lines; /* char * */
@@ -53,9 +52,9 @@ static void
 umk_ipc_child_dispose (GObject *object)
 {
   UmkIpcChild *self = UMK_IPC_CHILD (object);
-  g_cancellable_cancel (self->cancellable);
-  /* A child whose owner lets go of it must not outlive the reason it was
-   * started for; it shuts down cleanly on SIGTERM. */
+  /* Nothing to cancel: the wait, the output reader and the connection
+   * attempt each hold a reference, so by now the child has been reaped and
+   * its output read. The SIGTERM is only a safety net. */
   if (self->process != NULL && !self->waited)
     umk_ipc_child_terminate (self);
   if (self->connection != NULL)
@@ -63,7 +62,6 @@ umk_ipc_child_dispose (GObject *object)
   g_clear_object (&self->connection);
   g_clear_object (&self->output);
   g_clear_object (&self->process);
-  g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (umk_ipc_child_parent_class)->dispose (object);
 }
 
@@ -102,7 +100,6 @@ static void
 umk_ipc_child_init (UmkIpcChild *self)
 {
   g_queue_init (&self->last_lines);
-  self->cancellable = g_cancellable_new ();
   self->context = g_main_context_ref_thread_default ();
 }
 
@@ -148,7 +145,8 @@ on_wait_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   if (!g_subprocess_wait_finish (G_SUBPROCESS (source), result, &error))
     {
-      /* Only cancellation ends the wait early (dispose). */
+      /* Only cancellation ends a wait early, and ours cannot be cancelled. */
+      g_warning ("waiting for %s failed: %s", self->label, error->message);
       g_object_unref (self);
       return;
     }
@@ -200,7 +198,7 @@ on_line (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 read_next_line (UmkIpcChild *self)
 {
-  g_data_input_stream_read_line_async (self->output, G_PRIORITY_DEFAULT, self->cancellable, on_line,
+  g_data_input_stream_read_line_async (self->output, G_PRIORITY_DEFAULT, NULL, on_line,
                                        g_object_ref (self));
 }
 
@@ -262,8 +260,13 @@ umk_ipc_child_spawn (const char *const *argv, const char *label, GError **error)
   self->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   g_data_input_stream_set_newline_type (self->output, G_DATA_STREAM_NEWLINE_TYPE_LF);
   read_next_line (self);
-  g_subprocess_wait_async (process, self->cancellable, on_wait_done, g_object_ref (self));
-  umk_ipc_connection_new_for_fd (fds[0], TRUE, self->label, self->cancellable, on_connected,
+  /* None of the three takes a cancellable: each ends when the child does.
+   * (A cancellable used to be cancelled in dispose. GLib ties the wait's
+   * "cancelled" handler to a task that its worker thread may free, so that
+   * could run the handler on a freed task: seen once under ASan as a crash
+   * at node shutdown.) */
+  g_subprocess_wait_async (process, NULL, on_wait_done, g_object_ref (self));
+  umk_ipc_connection_new_for_fd (fds[0], TRUE, self->label, NULL, on_connected,
                                  g_object_ref (self));
   return self;
 }
