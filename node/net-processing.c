@@ -135,6 +135,18 @@ announcement_free (gpointer p)
   g_free (p);
 }
 
+/* The stats of a peer that has sent nothing yet. */
+static void
+peer_stats_init (UmkPeerStats *s)
+{
+  memset (s, 0, sizeof *s);
+  s->synced_headers = -1;
+  s->synced_blocks = -1;
+  s->starting_height = -1;
+  s->ping_us = s->min_ping_us = s->ping_wait_us = -1;
+  s->presync_height = -1;
+}
+
 static PeerState *
 state_new (UmkPeerManager *pm, UmkPeer *peer)
 {
@@ -155,10 +167,7 @@ state_new (UmkPeerManager *pm, UmkPeer *peer)
   st->known_addr = g_hash_table_new_full (umk_service_hash, umk_service_equal_func, g_free, NULL);
   st->addr_token_time_us = pm_now_us (pm);
   st->addr_tokens = 1.0; /* Core's bucket starts with one token */
-  st->stats.synced_headers = -1;
-  st->stats.synced_blocks = -1;
-  st->stats.starting_height = -1;
-  st->stats.ping_us = st->stats.min_ping_us = st->stats.ping_wait_us = -1;
+  peer_stats_init (&st->stats);
   g_hash_table_insert (pm->states, g_memdup2 (&peer->id, sizeof peer->id), st);
   g_mutex_lock (&pm->lock);
   peer->proc = st;
@@ -243,6 +252,11 @@ umk_peerman_get_stats (UmkPeerManager *pm, UmkPeer *peer, UmkPeerStats *out)
   memset (out, 0, sizeof *out);
   g_mutex_lock (&pm->lock);
   PeerState *st = peer->proc;
+  /* The message handler makes a peer's state when it first looks at the
+   * peer. Until then the peer is connected all the same (Core makes the
+   * state with the connection): it has a fresh state's stats. Without a
+   * state and disconnecting, it is gone. */
+  gboolean known = st != NULL || !umk_peer_disconnecting (peer);
   if (st != NULL)
     {
       *out = st->stats;
@@ -250,8 +264,13 @@ umk_peerman_get_stats (UmkPeerManager *pm, UmkPeer *peer, UmkPeerStats *out)
       out->inflight = st->stats.inflight != NULL ? g_array_copy (st->stats.inflight)
                                                  : g_array_new (FALSE, FALSE, sizeof (int));
     }
+  else if (known)
+    {
+      peer_stats_init (out);
+      out->inflight = g_array_new (FALSE, FALSE, sizeof (int));
+    }
   g_mutex_unlock (&pm->lock);
-  return st != NULL;
+  return known;
 }
 
 PeerState *

@@ -63,5 +63,6 @@ typedef struct
 } UmkPeerStats;
 
 void umk_peer_stats_clear (UmkPeerStats *st);
-/* Returns: FALSE when the peer has no protocol state (yet). */
+/* Returns: FALSE when the peer is gone (disconnecting, its protocol state
+ * freed); a peer the handler has not looked at yet has a fresh state's stats. */
 gboolean umk_peerman_get_stats (UmkPeerManager *pm, UmkPeer *peer, UmkPeerStats *out);

@@ -321,8 +321,7 @@ rpc_getpeerinfo (UmkRpcCall *call, UmkJsonWriter *w, GError **error)
       UmkPeer *peer = peers->pdata[i];
       UmkPeerStats st;
       memset (&st, 0, sizeof st);
-      /* A peer whose protocol state is gone (it disconnected meanwhile) or
-       * not there yet is left out, as Core does. */
+      /* A peer that disconnected meanwhile is left out, as Core does. */
       if (!umk_peerman_get_stats (pm, peer, &st))
         {
           umk_peer_stats_clear (&st);
